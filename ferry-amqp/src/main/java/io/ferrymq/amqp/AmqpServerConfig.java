@@ -1,0 +1,57 @@
+package io.ferrymq.amqp;
+
+/**
+ * Settings of the AMQP 0-9-1 listener.
+ *
+ * @param host                   the address to bind ({@code 0.0.0.0} for every interface)
+ * @param port                   the TCP port; 0 picks a free one (see {@link AmqpServer#start()})
+ * @param channelMax             the highest number of channels per connection offered in
+ *                               {@code connection.tune}; 0 means no limit (65535)
+ * @param frameMax               the largest frame offered in {@code connection.tune}, framing
+ *                               octets included; at least 4096
+ * @param heartbeatSeconds       the heartbeat interval offered in {@code connection.tune}; 0
+ *                               disables heartbeats unless the client asks for them
+ * @param handshakeTimeoutMillis the time a client has from connecting to {@code connection.open-ok}
+ * @param productVersion         the {@code version} server property clients see
+ */
+public record AmqpServerConfig(String host, int port, int channelMax, int frameMax, int heartbeatSeconds,
+                               int handshakeTimeoutMillis, String productVersion) {
+
+    /** The smallest frame-max AMQP allows (FRAME-MIN-SIZE). */
+    public static final int MIN_FRAME_MAX = 4096;
+
+    public AmqpServerConfig {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("AMQP port " + port + " is outside 0..65535");
+        }
+        if (channelMax < 0 || channelMax > 65535) {
+            throw new IllegalArgumentException("channel_max " + channelMax + " is outside 0..65535");
+        }
+        if (frameMax < MIN_FRAME_MAX) {
+            throw new IllegalArgumentException("frame_max " + frameMax + " is below the AMQP minimum of "
+                    + MIN_FRAME_MAX);
+        }
+        if (heartbeatSeconds < 0 || heartbeatSeconds > 65535) {
+            throw new IllegalArgumentException("heartbeat " + heartbeatSeconds + " is outside 0..65535 seconds");
+        }
+        if (handshakeTimeoutMillis <= 0) {
+            throw new IllegalArgumentException("handshake timeout must be positive, was " + handshakeTimeoutMillis);
+        }
+    }
+
+    /** RabbitMQ's defaults: port 5672, channel-max 2047, frame-max 131072, heartbeat 60 s, handshake 10 s. */
+    public static AmqpServerConfig defaults() {
+        return new AmqpServerConfig("0.0.0.0", 5672, 2047, 131072, 60, 10_000, "0.1.0");
+    }
+
+    /** The same settings on another port (tests use 0). */
+    public AmqpServerConfig withPort(int newPort) {
+        return new AmqpServerConfig(host, newPort, channelMax, frameMax, heartbeatSeconds, handshakeTimeoutMillis,
+                productVersion);
+    }
+
+    /** channel-max as offered in tune: the configured value, with 0 ("no limit") spelled as 65535. */
+    int effectiveChannelMax() {
+        return channelMax == 0 ? 65535 : channelMax;
+    }
+}

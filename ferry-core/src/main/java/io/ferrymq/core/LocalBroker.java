@@ -1,0 +1,165 @@
+package io.ferrymq.core;
+
+import io.ferrymq.common.Clock;
+import io.ferrymq.core.alarm.MemoryMonitor;
+import io.ferrymq.core.auth.UserStore;
+import io.ferrymq.core.exchange.Exchange;
+import io.ferrymq.core.queue.ClassicQueueType;
+import io.ferrymq.core.queue.Queue;
+import io.ferrymq.core.queue.QueueContext;
+import io.ferrymq.core.queue.QueueSettings;
+import io.ferrymq.core.queue.QueueType;
+import io.ferrymq.core.session.LocalConnection;
+import io.ferrymq.core.session.SessionServices;
+import io.ferrymq.core.stats.BrokerStats;
+import io.ferrymq.core.vhost.Names;
+import io.ferrymq.core.vhost.VirtualHost;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The broker in one JVM, with messages in memory: users, virtual hosts, connections, the memory
+ * alarm and counters. Thread-safe. Work runs on the callers' threads (see {@link
+ * io.ferrymq.core.queue.ClassicQueue} for the locking).
+ */
+public final class LocalBroker implements Broker, BrokerView {
+    public static final String DEFAULT_VHOST = "/";
+
+    private final UserStore users = new UserStore();
+    private final BrokerStats stats = new BrokerStats();
+    private final Names names = new Names();
+    private final MemoryMonitor memory;
+    private final QueueContext queueContext;
+    private final SessionServices services;
+    private final Map<String, QueueType> queueTypes;
+    private final Map<String, VirtualHost> vhosts = new ConcurrentHashMap<>();
+    private final Set<LocalConnection> connections = ConcurrentHashMap.newKeySet();
+    /** Connection and consumer ids: unique, never 0 (0 means "no owner" and "basic.get"). */
+    private final AtomicLong ids = new AtomicLong();
+    private volatile boolean shutdown;
+
+    public LocalBroker(BrokerConfig config, Clock clock) {
+        this.memory = new MemoryMonitor(config.memoryHighWatermarkBytes());
+        this.queueContext = new QueueContext(clock, memory, stats);
+        this.services = new SessionServices(clock, stats, names, config.maxMessageSizeBytes(), ids::incrementAndGet);
+        QueueType classic = new ClassicQueueType();
+        this.queueTypes = Map.of(classic.name(), classic);
+        users.put(config.defaultUser(), config.defaultPassword());
+        addVirtualHost(DEFAULT_VHOST);
+    }
+
+    @Override
+    public void authenticate(String username, String password, boolean fromLoopback) {
+        users.authenticate(username, password, fromLoopback);
+    }
+
+    @Override
+    public BrokerConnection connect(ConnectionInfo info, String vhost) {
+        if (shutdown) {
+            throw new BrokerException(Condition.CONNECTION_FORCED, "the broker is shutting down: reconnect later");
+        }
+        VirtualHost host = vhosts.get(vhost);
+        if (host == null) {
+            throw new BrokerException(Condition.NOT_ALLOWED, "vhost '" + vhost + "' not found: connect to an "
+                    + "existing virtual host such as '" + DEFAULT_VHOST + "'");
+        }
+        LocalConnection connection = new LocalConnection(ids.incrementAndGet(), info, host, services,
+                connections::remove);
+        connections.add(connection);
+        return connection;
+    }
+
+    @Override
+    public void addAlarmListener(AlarmListener listener) {
+        memory.addListener(listener);
+    }
+
+    @Override
+    public void removeAlarmListener(AlarmListener listener) {
+        memory.removeListener(listener);
+    }
+
+    /** Closes every connection; consumers' sinks are told the broker is shutting down. */
+    @Override
+    public void shutdown() {
+        shutdown = true;
+        for (LocalConnection connection : List.copyOf(connections)) {
+            connection.terminate("the broker is shutting down");
+        }
+    }
+
+    /** Creates a virtual host with the predeclared exchanges; no-op when it exists. */
+    public void addVirtualHost(String name) {
+        vhosts.computeIfAbsent(name, n -> new VirtualHost(n, queueContext, queueTypes, names));
+    }
+
+    /** The virtual host, or NOT_FOUND. */
+    public VirtualHost virtualHost(String name) {
+        VirtualHost host = vhosts.get(name);
+        if (host == null) {
+            throw new BrokerException(Condition.NOT_FOUND, "no vhost '" + name + "'");
+        }
+        return host;
+    }
+
+    public UserStore users() {
+        return users;
+    }
+
+    // ---- BrokerView
+
+    @Override
+    public List<String> virtualHosts() {
+        return List.copyOf(vhosts.keySet());
+    }
+
+    @Override
+    public List<QueueSnapshot> queues() {
+        List<QueueSnapshot> all = new ArrayList<>();
+        for (VirtualHost host : vhosts.values()) {
+            for (Queue queue : host.queues()) {
+                QueueSettings s = queue.settings();
+                all.add(new QueueSnapshot(s.vhost(), s.name(), s.type(), s.durable(), s.exclusive(), s.autoDelete(),
+                        s.arguments(), queue.readyCount(), queue.unackedCount(), queue.consumerCount()));
+            }
+        }
+        return all;
+    }
+
+    @Override
+    public List<ExchangeSnapshot> exchanges() {
+        List<ExchangeSnapshot> all = new ArrayList<>();
+        for (VirtualHost host : vhosts.values()) {
+            for (Exchange x : host.exchanges()) {
+                all.add(new ExchangeSnapshot(x.vhost(), x.name(), x.type().wireName(), x.durable(), x.autoDelete(),
+                        x.internal(), x.arguments()));
+            }
+        }
+        return all;
+    }
+
+    @Override
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    @Override
+    public BrokerStats.Snapshot stats() {
+        return stats.snapshot();
+    }
+
+    @Override
+    public long memoryUsedBytes() {
+        return memory.usedBytes();
+    }
+
+    @Override
+    public boolean memoryAlarm() {
+        return memory.alarmOn();
+    }
+}

@@ -1,0 +1,90 @@
+package io.ferrymq.core.exchange;
+
+import java.util.Map;
+
+/**
+ * An exchange of one virtual host. Its properties are fixed at declaration; its {@link #bindings()}
+ * (where it is the source) are guarded by the virtual host's topology lock.
+ *
+ * @see Bindings
+ */
+public final class Exchange {
+    private final String vhost;
+    private final String name;
+    private final ExchangeType type;
+    private final boolean durable;
+    private final boolean autoDelete;
+    private final boolean internal;
+    private final Map<String, Object> arguments;
+    private final String alternateExchange;
+    private final Bindings bindings;
+
+    /**
+     * @param alternateExchange where messages go that match no binding of this exchange, or null
+     * @param bindings          the table that matches messages; normally {@code type.newBindings()}
+     */
+    public Exchange(String vhost, String name, ExchangeType type, boolean durable, boolean autoDelete,
+                    boolean internal, Map<String, Object> arguments, String alternateExchange, Bindings bindings) {
+        this.vhost = vhost;
+        this.name = name;
+        this.type = type;
+        this.durable = durable;
+        this.autoDelete = autoDelete;
+        this.internal = internal;
+        this.arguments = arguments == null ? Map.of() : arguments;
+        this.alternateExchange = alternateExchange;
+        this.bindings = bindings;
+    }
+
+    public String vhost() {
+        return vhost;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public ExchangeType type() {
+        return type;
+    }
+
+    public boolean durable() {
+        return durable;
+    }
+
+    public boolean autoDelete() {
+        return autoDelete;
+    }
+
+    public boolean internal() {
+        return internal;
+    }
+
+    public Map<String, Object> arguments() {
+        return arguments;
+    }
+
+    /** The name of the alternate exchange, or null. */
+    public String alternateExchange() {
+        return alternateExchange;
+    }
+
+    public Bindings bindings() {
+        return bindings;
+    }
+
+    /** The default exchange "" routes to the queue named by the routing key; it takes no bindings. */
+    public boolean isDefault() {
+        return name.isEmpty();
+    }
+
+    /** "exchange 'x' in vhost '/'", for error texts ("the default exchange" for ""). */
+    public String describe() {
+        return (isDefault() ? "the default exchange" : "exchange '" + name + "'") + " in vhost '" + vhost + "'";
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+}

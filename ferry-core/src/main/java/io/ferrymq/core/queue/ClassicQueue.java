@@ -1,0 +1,287 @@
+package io.ferrymq.core.queue;
+
+import io.ferrymq.core.BrokerException;
+import io.ferrymq.core.Condition;
+import io.ferrymq.core.Delivery;
+import io.ferrymq.core.GetResult;
+import io.ferrymq.core.Message;
+import io.ferrymq.core.SettleOp;
+import io.ferrymq.core.queue.QueueCommand.AddConsumer;
+import io.ferrymq.core.queue.QueueCommand.Delete;
+import io.ferrymq.core.queue.QueueCommand.Dispatch;
+import io.ferrymq.core.queue.QueueCommand.Enqueue;
+import io.ferrymq.core.queue.QueueCommand.Get;
+import io.ferrymq.core.queue.QueueCommand.Purge;
+import io.ferrymq.core.queue.QueueCommand.RemoveConsumer;
+import io.ferrymq.core.queue.QueueCommand.Return;
+import io.ferrymq.core.queue.QueueCommand.Settle;
+import io.ferrymq.core.queue.QueueEffect.Deliver;
+import io.ferrymq.core.queue.QueueEffect.Drop;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * The classic queue: a {@link QueueMachine} in memory, guarded by this queue's own {@link #lock}.
+ * Every operation runs on the caller's thread: take the lock, apply commands, execute their
+ * effects (deliveries go to consumers while the lock is held, so they leave in the machine's
+ * order), release, then report the change in held bytes to the memory monitor.
+ *
+ * <p>Lock order: queue lock, then a session lock inside {@link QueueConsumer} calls; never the
+ * reverse, and never a second queue lock.
+ */
+public final class ClassicQueue implements Queue {
+    private final QueueSettings settings;
+    private final QueueContext context;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final QueueMachine machine = new QueueMachine();
+    private final Map<Long, QueueConsumer> consumers = new HashMap<>();
+    /** Reused for every command; emptied after its effects ran. */
+    private final List<QueueEffect> effects = new ArrayList<>();
+    private final CreditGate credit = id -> consumers.get(id).tryReserve();
+    private QueueConsumer exclusiveConsumer;
+    private volatile boolean deleted;
+    private volatile int readyCount;
+    private volatile int unackedCount;
+    private volatile int consumerCount;
+
+    ClassicQueue(QueueSettings settings, QueueContext context) {
+        this.settings = settings;
+        this.context = context;
+    }
+
+    @Override
+    public QueueSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public boolean enqueue(Message message) {
+        return locked(() -> {
+            if (deleted) {
+                return false;
+            }
+            machine.apply(new Enqueue(message, now()), effects);
+            dispatchLocked();
+            return true;
+        });
+    }
+
+    @Override
+    public void addConsumer(QueueConsumer consumer) {
+        locked(() -> {
+            requireLive();
+            if (exclusiveConsumer != null || (consumer.exclusive() && !consumers.isEmpty())) {
+                throw new BrokerException(Condition.ACCESS_REFUSED, settings.describe() + " in exclusive use"
+                        + (exclusiveConsumer != null ? " by an exclusive consumer" : ": it already has consumers"));
+            }
+            consumers.put(consumer.id(), consumer);
+            if (consumer.exclusive()) {
+                exclusiveConsumer = consumer;
+            }
+            run(new AddConsumer(consumer.id(), consumer.priority(), consumer.noAck()));
+            dispatchLocked();
+            return null;
+        });
+    }
+
+    @Override
+    public boolean removeConsumer(QueueConsumer consumer) {
+        return locked(() -> {
+            if (consumers.remove(consumer.id()) == null) {
+                return false;
+            }
+            if (exclusiveConsumer == consumer) {
+                exclusiveConsumer = null;
+            }
+            run(new RemoveConsumer(consumer.id()));
+            // a delivery handed back by a closing session may wait for another consumer
+            dispatchLocked();
+            return settings.autoDelete() && machine.consumerCount() == 0 && !deleted;
+        });
+    }
+
+    @Override
+    public GetResult get(boolean noAck, GetReceiver receiver) {
+        return locked(() -> {
+            requireLive();
+            machine.apply(new Get(noAck, now()), effects);
+            if (effects.isEmpty()) {
+                return GetResult.EMPTY;
+            }
+            Deliver deliver = (Deliver) effects.get(0);
+            effects.clear();
+            Delivery delivery = receiver.received(this, deliver.deliveryId(), deliver.entry().message(),
+                    deliver.deliveryCount(), deliver.settled());
+            context.stats().delivered(deliver.redelivered());
+            return new GetResult(delivery, machine.readyCount());
+        });
+    }
+
+    @Override
+    public void settle(long[] deliveryIds, SettleOp op) {
+        locked(() -> {
+            if (!deleted) {
+                run(new Settle(deliveryIds, op, now()));
+                dispatchLocked();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void dispatch() {
+        locked(() -> {
+            if (!deleted) {
+                dispatchLocked();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public int purge() {
+        return locked(() -> {
+            requireLive();
+            int count = machine.readyCount();
+            run(new Purge(now()));
+            return count;
+        });
+    }
+
+    @Override
+    public int delete(boolean ifUnused, boolean ifEmpty) {
+        List<QueueConsumer> cancelled;
+        int count;
+        lock.lock();
+        long before = machine.heldBytes();
+        try {
+            if (deleted) {
+                return -1;
+            }
+            if (ifUnused && !consumers.isEmpty()) {
+                throw new BrokerException(Condition.PRECONDITION_FAILED, settings.describe() + " in use: it has "
+                        + consumers.size() + " consumer(s) and if-unused was set; cancel them first");
+            }
+            if (ifEmpty && machine.readyCount() > 0) {
+                throw new BrokerException(Condition.PRECONDITION_FAILED, settings.describe() + " not empty: it has "
+                        + machine.readyCount() + " ready message(s) and if-empty was set; purge it first");
+            }
+            deleted = true;
+            count = machine.readyCount();
+            cancelled = new ArrayList<>(consumers.values());
+            consumers.clear();
+            exclusiveConsumer = null;
+            run(new Delete(now()));
+        } finally {
+            long delta = machine.heldBytes() - before;
+            publishCounts();
+            lock.unlock();
+            context.memory().add(delta);
+        }
+        String reason = settings.describe() + " was deleted";
+        for (QueueConsumer consumer : cancelled) {
+            consumer.cancelledByQueue(reason);
+        }
+        return count;
+    }
+
+    @Override
+    public boolean isDeleted() {
+        return deleted;
+    }
+
+    @Override
+    public int readyCount() {
+        return readyCount;
+    }
+
+    @Override
+    public int unackedCount() {
+        return unackedCount;
+    }
+
+    @Override
+    public int consumerCount() {
+        return consumerCount;
+    }
+
+    @Override
+    public String toString() {
+        return "ClassicQueue[" + settings.describe() + "]";
+    }
+
+    /** Runs {@code action} under the lock, then publishes the counts and the held-bytes change. */
+    private <T> T locked(Supplier<T> action) {
+        lock.lock();
+        long before = machine.heldBytes();
+        long delta;
+        try {
+            return action.get();
+        } finally {
+            delta = machine.heldBytes() - before;
+            publishCounts();
+            lock.unlock();
+            context.memory().add(delta);
+        }
+    }
+
+    private void publishCounts() {
+        readyCount = machine.readyCount();
+        unackedCount = machine.unackedCount();
+        consumerCount = machine.consumerCount();
+    }
+
+    private void requireLive() {
+        if (deleted) {
+            throw new BrokerException(Condition.NOT_FOUND, "no " + settings.describe() + ": it was deleted");
+        }
+    }
+
+    private void dispatchLocked() {
+        if (!consumers.isEmpty() && machine.readyCount() > 0) {
+            run(new Dispatch(credit, now()));
+        }
+    }
+
+    /** Applies a command and executes its effects; a {@link Return} from an effect adds none. */
+    private void run(QueueCommand command) {
+        machine.apply(command, effects);
+        try {
+            for (int i = 0; i < effects.size(); i++) {
+                execute(effects.get(i));
+            }
+        } finally {
+            effects.clear();
+        }
+    }
+
+    private void execute(QueueEffect effect) {
+        if (effect instanceof Deliver deliver) {
+            QueueConsumer consumer = consumers.get(deliver.consumerId());
+            boolean taken = consumer.deliver(this, deliver.deliveryId(), deliver.entry().message(),
+                    deliver.deliveryCount(), deliver.settled());
+            if (taken) {
+                context.stats().delivered(deliver.redelivered());
+            } else {
+                machine.apply(new Return(deliver.deliveryId(), deliver.entry()), effects);
+            }
+        } else if (effect instanceof Drop drop) {
+            // the in-memory queue has nothing to release; a store-backed one deletes the record here
+            switch (drop.reason()) {
+                case ACKED -> context.stats().acked();
+                case REJECTED -> context.stats().discarded();
+                case PURGED, QUEUE_DELETED -> {
+                }
+            }
+        }
+    }
+
+    private long now() {
+        return context.clock().millis();
+    }
+}

@@ -1,0 +1,16 @@
+package io.ferrymq.core.queue;
+
+/** The default queue type: one node, messages in memory (a store comes later). */
+public final class ClassicQueueType implements QueueType {
+    public static final String NAME = "classic";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Queue create(QueueSettings settings, QueueContext context) {
+        return new ClassicQueue(settings, context);
+    }
+}

@@ -1,0 +1,71 @@
+package io.ferrymq.core.queue;
+
+import io.ferrymq.core.BrokerException;
+import io.ferrymq.core.GetResult;
+import io.ferrymq.core.Message;
+import io.ferrymq.core.SettleOp;
+
+/**
+ * A queue of some type, as the rest of the broker uses it (the queue-type SPI, with
+ * {@link QueueType}). Thread-safe: each implementation guards its own state. Methods that take
+ * consumers or receivers call them back while holding the queue's lock, so callers must not hold
+ * a session lock when calling in.
+ */
+public interface Queue {
+
+    QueueSettings settings();
+
+    default String name() {
+        return settings().name();
+    }
+
+    /**
+     * Takes a routed message and hands it to consumers with credit. Returns false when the queue
+     * no longer takes messages (it was deleted while the message was routed).
+     */
+    boolean enqueue(Message message);
+
+    /**
+     * Adds a consumer and starts delivering to it.
+     *
+     * @throws BrokerException ACCESS_REFUSED when an exclusive consumer is in the way, NOT_FOUND
+     *                         when the queue was deleted
+     */
+    void addConsumer(QueueConsumer consumer);
+
+    /**
+     * Removes a consumer; its unacknowledged deliveries stay so. Returns true when the queue is
+     * auto-delete and this was its last consumer: the caller should then delete it.
+     */
+    boolean removeConsumer(QueueConsumer consumer);
+
+    /** basic.get: the head message for {@code receiver}, or {@link GetResult#EMPTY}. */
+    GetResult get(boolean noAck, GetReceiver receiver);
+
+    /** Settles deliveries by the ids given to {@link QueueConsumer#deliver}; unknown ids are ignored. */
+    void settle(long[] deliveryIds, SettleOp op);
+
+    /** Offers ready messages to consumers again, because some consumer may have credit now. */
+    void dispatch();
+
+    /** Drops the ready messages; returns how many. */
+    int purge();
+
+    /**
+     * Deletes the queue: its messages are dropped and its consumers told. Returns the number of
+     * ready messages it held, or -1 when it was already deleted.
+     *
+     * @throws BrokerException PRECONDITION_FAILED when {@code ifUnused} and it has consumers, or
+     *                         {@code ifEmpty} and it has ready messages
+     */
+    int delete(boolean ifUnused, boolean ifEmpty);
+
+    boolean isDeleted();
+
+    /** Cheap to read from any thread; may lag an operation in progress. */
+    int readyCount();
+
+    int unackedCount();
+
+    int consumerCount();
+}

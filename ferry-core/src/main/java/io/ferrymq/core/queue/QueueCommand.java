@@ -1,0 +1,51 @@
+package io.ferrymq.core.queue;
+
+import io.ferrymq.core.Message;
+import io.ferrymq.core.SettleOp;
+
+/**
+ * What a {@link QueueMachine} can be told to do. Every command that may depend on time carries
+ * {@code now} (milliseconds since the epoch, from the broker's clock): the machine never reads a
+ * clock, so replaying the same commands gives the same state.
+ */
+public sealed interface QueueCommand {
+
+    /** Appends a message at the tail. */
+    record Enqueue(Message message, long now) implements QueueCommand {
+    }
+
+    /** Adds a consumer; consumers of higher {@code priority} are served first. */
+    record AddConsumer(long consumerId, int priority, boolean noAck) implements QueueCommand {
+    }
+
+    /** Removes a consumer. Its unacknowledged deliveries stay unacknowledged. */
+    record RemoveConsumer(long consumerId) implements QueueCommand {
+    }
+
+    /** Hands ready messages to consumers while they have credit. */
+    record Dispatch(CreditGate credit, long now) implements QueueCommand {
+    }
+
+    /** basic.get: takes the head, if any; emits a {@link QueueEffect.Deliver} with no consumer. */
+    record Get(boolean noAck, long now) implements QueueCommand {
+    }
+
+    /** Settles deliveries; ids the machine does not know (already settled) are ignored. */
+    record Settle(long[] deliveryIds, SettleOp op, long now) implements QueueCommand {
+    }
+
+    /**
+     * A delivery emitted by the machine never reached its consumer (its session closed in
+     * between): the entry goes back to its place as if it had not been delivered.
+     */
+    record Return(long deliveryId, QueueEntry entry) implements QueueCommand {
+    }
+
+    /** Drops every ready message; unacknowledged ones are left alone. */
+    record Purge(long now) implements QueueCommand {
+    }
+
+    /** The queue is deleted: drops everything and forgets its consumers. */
+    record Delete(long now) implements QueueCommand {
+    }
+}

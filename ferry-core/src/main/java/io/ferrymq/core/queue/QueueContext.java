@@ -1,0 +1,9 @@
+package io.ferrymq.core.queue;
+
+import io.ferrymq.common.Clock;
+import io.ferrymq.core.alarm.MemoryMonitor;
+import io.ferrymq.core.stats.BrokerStats;
+
+/** The broker services a queue needs: time, memory accounting, counters. */
+public record QueueContext(Clock clock, MemoryMonitor memory, BrokerStats stats) {
+}

@@ -1,0 +1,55 @@
+package io.ferrymq.core.queue;
+
+import io.ferrymq.core.Message;
+
+/**
+ * One message's place in one queue. Guarded by the lock of the queue that holds it (the
+ * {@link QueueMachine} is its only writer).
+ *
+ * <p>The entry, not the message, is what a queue orders and counts: the same {@link Message} routed
+ * to three queues has three entries. A store-backed queue will keep the message's store position
+ * here so that the body can leave memory while the entry stays in the index.
+ */
+public final class QueueEntry {
+    private final long sequence;
+    private final Message message;
+    private int deliveryCount;
+
+    QueueEntry(long sequence, Message message) {
+        this.sequence = sequence;
+        this.message = message;
+    }
+
+    /** Position in the queue's FIFO order, fixed at enqueue: a requeued entry goes back to it. */
+    public long sequence() {
+        return sequence;
+    }
+
+    public Message message() {
+        return message;
+    }
+
+    /** How many deliveries of this entry reached a consumer or basic.get so far. */
+    public int deliveryCount() {
+        return deliveryCount;
+    }
+
+    /** The bytes this entry holds in memory, as the memory alarm counts them. */
+    public long bodySize() {
+        return message.body().length;
+    }
+
+    void delivered() {
+        deliveryCount++;
+    }
+
+    /** A delivery was handed back before it reached the consumer: it does not count. */
+    void undelivered() {
+        deliveryCount--;
+    }
+
+    @Override
+    public String toString() {
+        return "QueueEntry[" + sequence + ", deliveries=" + deliveryCount + "]";
+    }
+}

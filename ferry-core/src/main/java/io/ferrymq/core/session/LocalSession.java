@@ -1,0 +1,454 @@
+package io.ferrymq.core.session;
+
+import io.ferrymq.common.message.FieldValues;
+import io.ferrymq.core.BrokerException;
+import io.ferrymq.core.Condition;
+import io.ferrymq.core.ConsumeSpec;
+import io.ferrymq.core.DeliverySink;
+import io.ferrymq.core.ExchangeDeclaration;
+import io.ferrymq.core.GetResult;
+import io.ferrymq.core.Message;
+import io.ferrymq.core.PublishOutcome;
+import io.ferrymq.core.PublishRequest;
+import io.ferrymq.core.QueueDeclaration;
+import io.ferrymq.core.QueueDeclareResult;
+import io.ferrymq.core.Session;
+import io.ferrymq.core.SettleOp;
+import io.ferrymq.core.exchange.Destination;
+import io.ferrymq.core.exchange.Exchange;
+import io.ferrymq.core.exchange.FieldEquality;
+import io.ferrymq.core.queue.Queue;
+import io.ferrymq.core.vhost.VirtualHost;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * A session of a {@link LocalConnection}, running every operation on the caller's thread. Called
+ * by one thread at a time (the channel's); the fields below {@link #ledger} are that thread's
+ * alone. What queue threads touch too (tags, unacked deliveries, consumers, credit) lives in the
+ * {@link SessionLedger} under the session lock.
+ *
+ * <p>Every stage returned here is already complete when the method returns, except publishes in
+ * a transaction (they complete at {@link #txCommit()}, or with REJECTED at rollback or close).
+ */
+public final class LocalSession implements Session {
+    private static final long[] NO_IDS = new long[0];
+
+    private final LocalConnection connection;
+    private final VirtualHost vhost;
+    private final SessionServices services;
+    private final SessionLedger ledger = new SessionLedger();
+    private int consumerPrefetch;
+    private String lastDeclaredQueue;
+    private Transaction transaction;
+
+    LocalSession(LocalConnection connection, VirtualHost vhost, SessionServices services) {
+        this.connection = connection;
+        this.vhost = vhost;
+        this.services = services;
+    }
+
+    // ---- topology
+
+    @Override
+    public CompletionStage<Void> declareExchange(ExchangeDeclaration declaration) {
+        return run(() -> vhost.declareExchange(declaration));
+    }
+
+    @Override
+    public CompletionStage<Void> deleteExchange(String exchange, boolean ifUnused) {
+        return run(() -> vhost.deleteExchange(exchange, ifUnused));
+    }
+
+    @Override
+    public CompletionStage<Void> bindExchange(String destination, String source, String routingKey,
+                                              Map<String, Object> arguments) {
+        return run(() -> vhost.bind(new Destination.ToExchange(vhost.bindable(destination)), source, routingKey,
+                arguments));
+    }
+
+    @Override
+    public CompletionStage<Void> unbindExchange(String destination, String source, String routingKey,
+                                                Map<String, Object> arguments) {
+        return run(() -> vhost.unbind(new Destination.ToExchange(vhost.bindable(destination)), source, routingKey,
+                arguments));
+    }
+
+    @Override
+    public CompletionStage<QueueDeclareResult> declareQueue(QueueDeclaration declaration) {
+        return call(() -> {
+            QueueDeclaration effective = declaration;
+            if (declaration.passive() && declaration.name().isEmpty()) {
+                effective = new QueueDeclaration(lastDeclaredQueue(), true, declaration.durable(),
+                        declaration.exclusive(), declaration.autoDelete(), declaration.arguments());
+            }
+            Queue queue = vhost.declareQueue(effective, connection.id());
+            if (queue.settings().exclusive()) {
+                connection.ownExclusive(queue);
+            }
+            lastDeclaredQueue = queue.name();
+            return new QueueDeclareResult(queue.name(), queue.readyCount(), queue.consumerCount());
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> bindQueue(String queue, String exchange, String routingKey,
+                                           Map<String, Object> arguments) {
+        return run(() -> {
+            Queue target = useQueue(queue);
+            vhost.bind(new Destination.ToQueue(target), exchange, bindingKey(queue, routingKey, target), arguments);
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> unbindQueue(String queue, String exchange, String routingKey,
+                                             Map<String, Object> arguments) {
+        return run(() -> {
+            Queue target = useQueue(queue);
+            vhost.unbind(new Destination.ToQueue(target), exchange, bindingKey(queue, routingKey, target), arguments);
+        });
+    }
+
+    /** AMQP: with the queue name empty (the last declared queue), an empty key means that queue's name. */
+    private static String bindingKey(String queueName, String routingKey, Queue queue) {
+        return queueName.isEmpty() && routingKey.isEmpty() ? queue.name() : routingKey;
+    }
+
+    @Override
+    public CompletionStage<Integer> purgeQueue(String queue) {
+        return call(() -> useQueue(queue).purge());
+    }
+
+    @Override
+    public CompletionStage<Integer> deleteQueue(String queue, boolean ifUnused, boolean ifEmpty) {
+        return call(() -> {
+            String name = queue.isEmpty() ? lastDeclaredQueue() : queue;
+            Queue target = vhost.existingQueue(name);
+            if (target == null) {
+                return 0;
+            }
+            vhost.checkExclusiveAccess(target, connection.id());
+            int count = vhost.deleteQueue(target, ifUnused, ifEmpty);
+            connection.forgetExclusive(target);
+            return count;
+        });
+    }
+
+    // ---- publishing
+
+    @Override
+    public CompletionStage<PublishOutcome> publish(PublishRequest request) {
+        try {
+            checkOpen();
+            Message message = request.message();
+            if (message.body().length > services.maxMessageSizeBytes()) {
+                throw new BrokerException(Condition.PRECONDITION_FAILED, "message size " + message.body().length
+                        + " is larger than configured max size " + services.maxMessageSizeBytes());
+            }
+            Exchange exchange = vhost.exchangeForPublish(message.exchange());
+            if (transaction != null) {
+                CompletableFuture<PublishOutcome> outcome = new CompletableFuture<>();
+                transaction.add(new Transaction.Publish(exchange, message, outcome));
+                return outcome;
+            }
+            return CompletableFuture.completedFuture(enqueue(exchange, message));
+        } catch (BrokerException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private PublishOutcome enqueue(Exchange exchange, Message message) {
+        services.stats().published();
+        boolean taken = false;
+        for (Queue queue : vhost.route(exchange, message)) {
+            taken |= queue.enqueue(message);
+        }
+        return taken ? PublishOutcome.ROUTED : PublishOutcome.UNROUTED;
+    }
+
+    // ---- consuming
+
+    /**
+     * Starts a consumer. Deliveries may begin before this method returns, from this thread: the
+     * sink must queue them behind the consume-ok (as its contract says, it hands events over).
+     */
+    @Override
+    public CompletionStage<String> consume(ConsumeSpec spec, DeliverySink sink) {
+        return call(() -> {
+            checkOpen();
+            Queue queue = useQueue(spec.queue());
+            String tag = spec.consumerTag() == null || spec.consumerTag().isEmpty()
+                    ? services.names().generate("amq.ctag-") : spec.consumerTag();
+            SessionConsumer consumer = new SessionConsumer(ledger, services.consumerIds().getAsLong(), tag, queue,
+                    sink, priority(spec, queue), spec.noAck(), spec.exclusive(), consumerPrefetch);
+            if (!ledger.addConsumer(consumer)) {
+                throw new BrokerException(Condition.NOT_ALLOWED, "attempt to reuse consumer tag '" + tag
+                        + "' on this channel: cancel it first or use another tag");
+            }
+            try {
+                queue.addConsumer(consumer);
+            } catch (BrokerException e) {
+                ledger.removeConsumer(consumer);
+                throw e;
+            }
+            return tag;
+        });
+    }
+
+    private static int priority(ConsumeSpec spec, Queue queue) {
+        Object value = spec.arguments() == null ? null : spec.arguments().get("x-priority");
+        if (value == null) {
+            return 0;
+        }
+        long priority = FieldValues.asLong(value).orElseThrow(() -> invalidPriority(value, queue));
+        if (priority < Integer.MIN_VALUE || priority > Integer.MAX_VALUE) {
+            throw invalidPriority(value, queue);
+        }
+        return (int) priority;
+    }
+
+    private static BrokerException invalidPriority(Object value, Queue queue) {
+        return new BrokerException(Condition.PRECONDITION_FAILED, "invalid arg 'x-priority' "
+                + FieldEquality.render(value) + " for a consumer of " + queue.settings().describe()
+                + ": it must be an integer");
+    }
+
+    @Override
+    public CompletionStage<Void> cancel(String consumerTag) {
+        return run(() -> {
+            checkOpen();
+            SessionConsumer consumer = ledger.consumer(consumerTag);
+            if (consumer != null) {
+                boolean autoDelete = consumer.queue().removeConsumer(consumer);
+                ledger.removeConsumer(consumer);
+                if (autoDelete) {
+                    autoDelete(consumer.queue());
+                }
+            }
+        });
+    }
+
+    @Override
+    public CompletionStage<GetResult> get(String queue, boolean noAck) {
+        return call(() -> {
+            checkOpen();
+            return useQueue(queue).get(noAck, ledger::deliverGet);
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> qos(int prefetchCount, boolean global) {
+        return run(() -> {
+            checkOpen();
+            if (prefetchCount < 0) {
+                throw new BrokerException(Condition.PRECONDITION_FAILED, "prefetch count " + prefetchCount
+                        + " is negative: use 0 for no limit");
+            }
+            if (global) {
+                ledger.globalPrefetch(prefetchCount);
+                ledger.consumedQueues().forEach(Queue::dispatch);
+            } else {
+                consumerPrefetch = prefetchCount;
+            }
+        });
+    }
+
+    // ---- settling
+
+    @Override
+    public void settle(long deliveryTag, boolean multiple, SettleOp op) {
+        List<UnackedDelivery> taken = ledger.take(deliveryTag, multiple);
+        if (transaction != null) {
+            transaction.add(new Transaction.Settle(taken, op));
+        } else {
+            apply(taken, op);
+        }
+    }
+
+    /** basic.recover: RabbitMQ requeues whether or not requeue was asked, and so do we. */
+    @Override
+    public CompletionStage<Void> recover(boolean requeue) {
+        return run(() -> apply(ledger.take(0, true), SettleOp.REQUEUE));
+    }
+
+    /** Releases the credit the deliveries held, settles them queue by queue, then lets queues dispatch. */
+    private void apply(List<UnackedDelivery> deliveries, SettleOp op) {
+        if (deliveries.isEmpty()) {
+            return;
+        }
+        ledger.release(deliveries);
+        Map<Queue, long[]> byQueue = groupByQueue(deliveries);
+        byQueue.forEach((queue, ids) -> queue.settle(ids, op));
+        if (ledger.hasGlobalPrefetch()) {
+            for (Queue queue : ledger.consumedQueues()) {
+                if (!byQueue.containsKey(queue)) {
+                    queue.dispatch();
+                }
+            }
+        }
+    }
+
+    private static Map<Queue, long[]> groupByQueue(List<UnackedDelivery> deliveries) {
+        Map<Queue, long[]> byQueue = new LinkedHashMap<>();
+        for (UnackedDelivery delivery : deliveries) {
+            long[] ids = byQueue.getOrDefault(delivery.queue(), NO_IDS);
+            long[] grown = Arrays.copyOf(ids, ids.length + 1);
+            grown[ids.length] = delivery.deliveryId();
+            byQueue.put(delivery.queue(), grown);
+        }
+        return byQueue;
+    }
+
+    // ---- transactions
+
+    @Override
+    public CompletionStage<Void> txSelect() {
+        return run(() -> {
+            checkOpen();
+            if (transaction == null) {
+                transaction = new Transaction();
+            }
+        });
+    }
+
+    /**
+     * Applies the buffered publishes and settlements in order: each publish stage completes as
+     * its message is routed, then this stage. Not atomic across queues yet: a concurrent
+     * consumer can see the first messages before the last are enqueued.
+     */
+    @Override
+    public CompletionStage<Void> txCommit() {
+        return run(() -> {
+            for (Transaction.Op op : requireTransaction().drain()) {
+                if (op instanceof Transaction.Publish publish) {
+                    publish.outcome().complete(enqueue(publish.exchange(), publish.message()));
+                } else if (op instanceof Transaction.Settle settle) {
+                    apply(settle.deliveries(), settle.op());
+                }
+            }
+        });
+    }
+
+    /** Discards buffered publishes (their stages complete with REJECTED); settled deliveries become unacked again. */
+    @Override
+    public CompletionStage<Void> txRollback() {
+        return run(() -> {
+            for (Transaction.Op op : requireTransaction().drain()) {
+                if (op instanceof Transaction.Publish publish) {
+                    publish.outcome().complete(PublishOutcome.REJECTED);
+                } else if (op instanceof Transaction.Settle settle) {
+                    ledger.restore(settle.deliveries());
+                }
+            }
+        });
+    }
+
+    private Transaction requireTransaction() {
+        checkOpen();
+        if (transaction == null) {
+            throw new BrokerException(Condition.PRECONDITION_FAILED, "channel is not transactional: send tx.select first");
+        }
+        return transaction;
+    }
+
+    // ---- flow and life cycle
+
+    @Override
+    public void resume() {
+        ledger.consumedQueues().forEach(Queue::dispatch);
+    }
+
+    @Override
+    public void close() {
+        terminate(null);
+    }
+
+    /**
+     * Closes the session: consumers are removed (and, when {@code reason} is not null, their sinks
+     * told, as on broker shutdown), unacked and uncommitted deliveries requeued to their places,
+     * buffered publishes completed with REJECTED.
+     */
+    void terminate(String reason) {
+        SessionLedger.Closing closing = ledger.close();
+        if (closing == null) {
+            return;
+        }
+        List<UnackedDelivery> requeue = new ArrayList<>(closing.unacked());
+        if (transaction != null) {
+            for (Transaction.Op op : transaction.drain()) {
+                if (op instanceof Transaction.Publish publish) {
+                    publish.outcome().complete(PublishOutcome.REJECTED);
+                } else if (op instanceof Transaction.Settle settle) {
+                    requeue.addAll(settle.deliveries());
+                }
+            }
+        }
+        for (SessionConsumer consumer : closing.consumers()) {
+            boolean autoDelete = consumer.queue().removeConsumer(consumer);
+            if (reason != null) {
+                consumer.sink().cancelled(consumer.tag(), reason);
+            }
+            if (autoDelete) {
+                autoDelete(consumer.queue());
+            }
+        }
+        groupByQueue(requeue).forEach((queue, ids) -> queue.settle(ids, SettleOp.REQUEUE));
+        connection.sessionClosed(this);
+    }
+
+    private void autoDelete(Queue queue) {
+        try {
+            vhost.deleteQueue(queue, true, false);
+            connection.forgetExclusive(queue);
+        } catch (BrokerException inUseAgain) {
+            // a consumer arrived since the last one left: the queue stays
+        }
+    }
+
+    // ---- helpers
+
+    /** The queue named (the last declared one for ""), usable by this connection. */
+    private Queue useQueue(String name) {
+        Queue queue = vhost.queue(name.isEmpty() ? lastDeclaredQueue() : name);
+        vhost.checkExclusiveAccess(queue, connection.id());
+        return queue;
+    }
+
+    private String lastDeclaredQueue() {
+        if (lastDeclaredQueue == null) {
+            throw new BrokerException(Condition.NOT_FOUND,
+                    "no previously declared queue on this channel: name the queue explicitly");
+        }
+        return lastDeclaredQueue;
+    }
+
+    private void checkOpen() {
+        if (ledger.isClosed()) {
+            throw new BrokerException(Condition.COMMAND_INVALID, "the session is closed");
+        }
+    }
+
+    private static CompletionStage<Void> run(Runnable action) {
+        try {
+            action.run();
+            return CompletableFuture.completedFuture(null);
+        } catch (BrokerException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private static <T> CompletionStage<T> call(Supplier<T> action) {
+        try {
+            return CompletableFuture.completedFuture(action.get());
+        } catch (BrokerException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+}

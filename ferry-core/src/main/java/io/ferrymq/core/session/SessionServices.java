@@ -1,0 +1,16 @@
+package io.ferrymq.core.session;
+
+import io.ferrymq.common.Clock;
+import io.ferrymq.core.stats.BrokerStats;
+import io.ferrymq.core.vhost.Names;
+
+import java.util.function.LongSupplier;
+
+/**
+ * What sessions need from the broker.
+ *
+ * @param consumerIds hands out broker-unique consumer ids, never 0
+ */
+public record SessionServices(Clock clock, BrokerStats stats, Names names, int maxMessageSizeBytes,
+                              LongSupplier consumerIds) {
+}

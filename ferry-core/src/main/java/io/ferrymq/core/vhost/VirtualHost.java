@@ -1,0 +1,413 @@
+package io.ferrymq.core.vhost;
+
+import io.ferrymq.common.message.FieldValues;
+import io.ferrymq.core.BrokerException;
+import io.ferrymq.core.Condition;
+import io.ferrymq.core.ExchangeDeclaration;
+import io.ferrymq.core.Message;
+import io.ferrymq.core.QueueDeclaration;
+import io.ferrymq.core.exchange.Binding;
+import io.ferrymq.core.exchange.Destination;
+import io.ferrymq.core.exchange.Exchange;
+import io.ferrymq.core.exchange.ExchangeType;
+import io.ferrymq.core.exchange.FieldEquality;
+import io.ferrymq.core.queue.ClassicQueueType;
+import io.ferrymq.core.queue.Queue;
+import io.ferrymq.core.queue.QueueContext;
+import io.ferrymq.core.queue.QueueSettings;
+import io.ferrymq.core.queue.QueueType;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * One virtual host: its exchanges, queues and bindings, and routing through them. Thread-safe:
+ * the topology (exchanges, queues, bindings) is guarded by {@link #topology}; declarations and
+ * bindings take its write lock, routing takes its read lock and only collects target queues.
+ * Queue locks are never taken while the topology lock is held, except by {@link Queue#isDeleted}
+ * and counters, which take none.
+ */
+public final class VirtualHost {
+    private static final Set<String> PREDECLARED = Set.of("amq.direct", "amq.fanout", "amq.topic", "amq.headers",
+            "amq.match");
+
+    private final String name;
+    private final QueueContext queueContext;
+    private final Map<String, QueueType> queueTypes;
+    private final Names names;
+    private final ReentrantReadWriteLock topology = new ReentrantReadWriteLock();
+    private final Map<String, Exchange> exchanges = new ConcurrentHashMap<>();
+    private final Map<String, Queue> queues = new ConcurrentHashMap<>();
+    /** Bindings by destination, so deleting a queue or exchange finds the bindings that lead to it. */
+    private final Map<Destination, Set<Binding>> inbound = new HashMap<>();
+    private final Exchange defaultExchange;
+
+    public VirtualHost(String name, QueueContext queueContext, Map<String, QueueType> queueTypes, Names names) {
+        this.name = name;
+        this.queueContext = queueContext;
+        this.queueTypes = Map.copyOf(queueTypes);
+        this.names = names;
+        this.defaultExchange = new Exchange(name, "", ExchangeType.DIRECT, true, false, false, Map.of(), null,
+                new DefaultExchangeBindings(queues));
+        exchanges.put("", defaultExchange);
+        predeclare("amq.direct", ExchangeType.DIRECT);
+        predeclare("amq.fanout", ExchangeType.FANOUT);
+        predeclare("amq.topic", ExchangeType.TOPIC);
+        predeclare("amq.headers", ExchangeType.HEADERS);
+        predeclare("amq.match", ExchangeType.HEADERS);
+    }
+
+    private void predeclare(String exchange, ExchangeType type) {
+        exchanges.put(exchange, new Exchange(name, exchange, type, true, false, false, Map.of(), null,
+                type.newBindings()));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    // ---- exchanges
+
+    public Exchange declareExchange(ExchangeDeclaration declaration) {
+        String exchange = declaration.name();
+        Names.checkLength("exchange", exchange);
+        if (declaration.passive()) {
+            return exchange(exchange);
+        }
+        ExchangeType type = ExchangeType.byName(declaration.type()).orElseThrow(() -> new BrokerException(
+                Condition.COMMAND_INVALID, "invalid exchange type '" + declaration.type() + "' for exchange '"
+                + exchange + "' in vhost '" + name + "': use direct, fanout, topic or headers"));
+        if (exchange.isEmpty()) {
+            throw defaultExchangeRefused();
+        }
+        String alternate = alternateExchange(declaration);
+        topology.writeLock().lock();
+        try {
+            Exchange existing = exchanges.get(exchange);
+            if (existing != null) {
+                Equivalence.exchange(existing, type, declaration, alternate);
+                return existing;
+            }
+            Names.checkNotReserved("exchange", exchange, name);
+            Exchange created = new Exchange(name, exchange, type, declaration.durable(), declaration.autoDelete(),
+                    declaration.internal(), declaration.arguments(), alternate, type.newBindings());
+            exchanges.put(exchange, created);
+            return created;
+        } finally {
+            topology.writeLock().unlock();
+        }
+    }
+
+    private String alternateExchange(ExchangeDeclaration declaration) {
+        Object value = declaration.arguments() == null ? null : declaration.arguments().get("alternate-exchange");
+        if (value == null) {
+            return null;
+        }
+        return FieldValues.asString(value).orElseThrow(() -> new BrokerException(Condition.PRECONDITION_FAILED,
+                "invalid arg 'alternate-exchange' for exchange '" + declaration.name() + "' in vhost '" + name
+                        + "': it must be a string naming an exchange, not " + value.getClass().getSimpleName()));
+    }
+
+    /** Deletes an exchange and every binding from and to it; a missing exchange is no error (RabbitMQ). */
+    public void deleteExchange(String exchange, boolean ifUnused) {
+        if (exchange.isEmpty()) {
+            throw defaultExchangeRefused();
+        }
+        if (exchange.startsWith(Names.RESERVED_PREFIX)) {
+            throw new BrokerException(Condition.ACCESS_REFUSED, "exchange '" + exchange + "' in vhost '" + name
+                    + "' is a system exchange (reserved prefix 'amq.*') and cannot be deleted");
+        }
+        topology.writeLock().lock();
+        try {
+            Exchange existing = exchanges.get(exchange);
+            if (existing == null) {
+                return;
+            }
+            if (ifUnused && !existing.bindings().isEmpty()) {
+                throw new BrokerException(Condition.PRECONDITION_FAILED, existing.describe()
+                        + " in use: it has bindings and if-unused was set; unbind them first");
+            }
+            removeExchange(existing);
+        } finally {
+            topology.writeLock().unlock();
+        }
+    }
+
+    /** The exchange, or NOT_FOUND. */
+    public Exchange exchange(String exchange) {
+        Exchange found = exchanges.get(exchange);
+        if (found == null) {
+            throw new BrokerException(Condition.NOT_FOUND, "no exchange '" + exchange + "' in vhost '" + name + "'");
+        }
+        return found;
+    }
+
+    /** The exchange a client publishes to: NOT_FOUND when missing, ACCESS_REFUSED when internal. */
+    public Exchange exchangeForPublish(String exchange) {
+        Exchange found = exchange(exchange);
+        if (found.internal()) {
+            throw new BrokerException(Condition.ACCESS_REFUSED, "cannot publish to internal " + found.describe()
+                    + ": publish to an exchange bound to it instead");
+        }
+        return found;
+    }
+
+    // ---- bindings
+
+    /** Binds a queue ({@link Destination.ToQueue}) or an exchange to a source exchange; idempotent. */
+    public void bind(Destination destination, String source, String routingKey, Map<String, Object> arguments) {
+        topology.writeLock().lock();
+        try {
+            Exchange from = bindable(source);
+            requireLive(destination);
+            Binding binding = new Binding(from, destination, routingKey, arguments);
+            if (from.bindings().add(binding)) {
+                inbound.computeIfAbsent(destination, d -> new LinkedHashSet<>()).add(binding);
+            }
+        } finally {
+            topology.writeLock().unlock();
+        }
+    }
+
+    /** Removes a binding; a missing binding is no error, a missing exchange is NOT_FOUND. */
+    public void unbind(Destination destination, String source, String routingKey, Map<String, Object> arguments) {
+        topology.writeLock().lock();
+        try {
+            Exchange from = bindable(source);
+            requireLive(destination);
+            Binding binding = new Binding(from, destination, routingKey, arguments);
+            if (from.bindings().remove(binding)) {
+                forgetInbound(binding);
+                autoDeleteIfUnused(from);
+            }
+        } finally {
+            topology.writeLock().unlock();
+        }
+    }
+
+    /** An exchange that may be a binding's source or destination: not the default one. */
+    public Exchange bindable(String exchange) {
+        if (exchange.isEmpty()) {
+            throw defaultExchangeRefused();
+        }
+        return exchange(exchange);
+    }
+
+    private void requireLive(Destination destination) {
+        if (destination instanceof Destination.ToQueue toQueue && toQueue.queue().isDeleted()) {
+            throw new BrokerException(Condition.NOT_FOUND, "no " + toQueue.describe());
+        }
+        if (destination instanceof Destination.ToExchange toExchange
+                && exchanges.get(toExchange.exchange().name()) != toExchange.exchange()) {
+            throw new BrokerException(Condition.NOT_FOUND, "no " + toExchange.describe());
+        }
+    }
+
+    // ---- queues
+
+    /**
+     * queue.declare for the connection {@code connection}: creates the queue, or checks that the
+     * existing one is the same (exclusive access first, then equivalence).
+     */
+    public Queue declareQueue(QueueDeclaration declaration, long connection) {
+        String queue = declaration.name();
+        if (queue.isEmpty() && !declaration.passive()) {
+            queue = names.generate("amq.gen-");
+        }
+        Names.checkLength("queue", queue);
+        topology.writeLock().lock();
+        try {
+            Queue existing = queues.get(queue);
+            if (existing != null && !existing.isDeleted()) {
+                Equivalence.checkExclusiveAccess(existing, connection, declaration.exclusive(), !declaration.passive());
+                if (!declaration.passive()) {
+                    Equivalence.queue(existing, declaration);
+                }
+                return existing;
+            }
+            if (declaration.passive()) {
+                throw new BrokerException(Condition.NOT_FOUND, "no queue '" + queue + "' in vhost '" + name + "'");
+            }
+            if (!declaration.name().isEmpty()) {
+                Names.checkNotReserved("queue", queue, name);
+            }
+            QueueType type = queueType(queue, declaration.arguments());
+            QueueSettings settings = new QueueSettings(name, queue, type.name(), declaration.durable(),
+                    declaration.exclusive() ? connection : QueueSettings.NOT_EXCLUSIVE, declaration.autoDelete(),
+                    declaration.arguments());
+            Queue created = type.create(settings, queueContext);
+            queues.put(queue, created);
+            return created;
+        } finally {
+            topology.writeLock().unlock();
+        }
+    }
+
+    private QueueType queueType(String queue, Map<String, Object> arguments) {
+        Object value = arguments == null ? null : arguments.get("x-queue-type");
+        String typeName = value == null ? ClassicQueueType.NAME : FieldValues.asString(value).orElse(null);
+        QueueType type = typeName == null ? null : queueTypes.get(typeName);
+        if (type == null) {
+            throw new BrokerException(Condition.PRECONDITION_FAILED, "unknown x-queue-type " + FieldEquality.render(value)
+                    + " for queue '" + queue + "' in vhost '" + name + "': supported types are " + queueTypes.keySet());
+        }
+        return type;
+    }
+
+    /** The live queue, or NOT_FOUND. */
+    public Queue queue(String queue) {
+        Queue found = queues.get(queue);
+        if (found == null || found.isDeleted()) {
+            throw new BrokerException(Condition.NOT_FOUND, "no queue '" + queue + "' in vhost '" + name + "'");
+        }
+        return found;
+    }
+
+    /** The live queue, or null. */
+    public Queue existingQueue(String queue) {
+        Queue found = queues.get(queue);
+        return found == null || found.isDeleted() ? null : found;
+    }
+
+    /** RESOURCE_LOCKED when the queue is exclusive to a connection other than {@code connection}. */
+    public void checkExclusiveAccess(Queue queue, long connection) {
+        Equivalence.checkExclusiveAccess(queue, connection, false, false);
+    }
+
+    /**
+     * Deletes a queue and its bindings; its consumers are told. Returns the ready messages it held
+     * (0 when it was already gone).
+     */
+    public int deleteQueue(Queue queue, boolean ifUnused, boolean ifEmpty) {
+        int count = queue.delete(ifUnused, ifEmpty);
+        topology.writeLock().lock();
+        try {
+            queues.remove(queue.name(), queue);
+            Set<Binding> bindings = inbound.remove(new Destination.ToQueue(queue));
+            if (bindings != null) {
+                for (Binding binding : bindings) {
+                    binding.source().bindings().remove(binding);
+                    autoDeleteIfUnused(binding.source());
+                }
+            }
+        } finally {
+            topology.writeLock().unlock();
+        }
+        return Math.max(count, 0);
+    }
+
+    // ---- routing
+
+    /**
+     * The queues a message published to {@code exchange} reaches: through exchange-to-exchange
+     * bindings, and through alternate exchanges where an exchange matched no binding. Each queue
+     * appears once and each exchange is visited once, so cycles end.
+     */
+    public List<Queue> route(Exchange exchange, Message message) {
+        if (exchange == defaultExchange) {
+            Queue queue = queues.get(message.routingKey());
+            return queue == null ? List.of() : List.of(queue);
+        }
+        topology.readLock().lock();
+        try {
+            Set<Queue> targets = new LinkedHashSet<>();
+            Set<Exchange> seen = new HashSet<>();
+            ArrayDeque<Exchange> work = new ArrayDeque<>();
+            List<Destination> matched = new ArrayList<>();
+            seen.add(exchange);
+            work.add(exchange);
+            while (!work.isEmpty()) {
+                Exchange next = work.poll();
+                matched.clear();
+                next.bindings().match(message, matched);
+                if (matched.isEmpty() && next.alternateExchange() != null) {
+                    Exchange alternate = exchanges.get(next.alternateExchange());
+                    if (alternate != null && seen.add(alternate)) {
+                        work.add(alternate);
+                    }
+                }
+                for (Destination destination : matched) {
+                    if (destination instanceof Destination.ToQueue toQueue) {
+                        targets.add(toQueue.queue());
+                    } else if (destination instanceof Destination.ToExchange toExchange
+                            && seen.add(toExchange.exchange())) {
+                        work.add(toExchange.exchange());
+                    }
+                }
+            }
+            return List.copyOf(targets);
+        } finally {
+            topology.readLock().unlock();
+        }
+    }
+
+    // ---- views
+
+    public Collection<Queue> queues() {
+        return List.copyOf(queues.values());
+    }
+
+    public Collection<Exchange> exchanges() {
+        return List.copyOf(exchanges.values());
+    }
+
+    /** Every explicit binding, under the read lock. */
+    public List<Binding> bindings() {
+        topology.readLock().lock();
+        try {
+            List<Binding> all = new ArrayList<>();
+            inbound.values().forEach(all::addAll);
+            return all;
+        } finally {
+            topology.readLock().unlock();
+        }
+    }
+
+    // ---- under the write lock
+
+    private void removeExchange(Exchange exchange) {
+        exchanges.remove(exchange.name(), exchange);
+        for (Binding binding : exchange.bindings().all()) {
+            exchange.bindings().remove(binding);
+            forgetInbound(binding);
+        }
+        Set<Binding> leadingHere = inbound.remove(new Destination.ToExchange(exchange));
+        if (leadingHere != null) {
+            for (Binding binding : leadingHere) {
+                binding.source().bindings().remove(binding);
+                autoDeleteIfUnused(binding.source());
+            }
+        }
+    }
+
+    private void forgetInbound(Binding binding) {
+        Set<Binding> bindings = inbound.get(binding.destination());
+        if (bindings != null) {
+            bindings.remove(binding);
+            if (bindings.isEmpty()) {
+                inbound.remove(binding.destination());
+            }
+        }
+    }
+
+    /** An auto-delete exchange goes when its last binding as a source goes. */
+    private void autoDeleteIfUnused(Exchange exchange) {
+        if (exchange.autoDelete() && exchange.bindings().isEmpty() && exchanges.get(exchange.name()) == exchange) {
+            removeExchange(exchange);
+        }
+    }
+
+    private BrokerException defaultExchangeRefused() {
+        return new BrokerException(Condition.ACCESS_REFUSED, "operation not permitted on the default exchange in vhost '"
+                + name + "': it takes only publishes; use a named exchange");
+    }
+}

@@ -1,0 +1,38 @@
+package io.ferrymq.http;
+
+import io.ferrymq.core.AlarmListener;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+import java.util.Map;
+
+/**
+ * {@code GET /api/health/checks/alarms}: 200 while no resource alarm blocks publishers, 503 with the alarm's reason
+ * while one does, as RabbitMQ's check of the same name. Learns the state as the broker's {@link AlarmListener};
+ * written by the broker's alarm thread, read by event loops, hence the volatile field.
+ */
+final class AlarmsHealthCheck implements Endpoint, AlarmListener {
+    private volatile String alarmReason;
+
+    @Override
+    public void blocked(String reason) {
+        alarmReason = reason;
+    }
+
+    @Override
+    public void unblocked() {
+        alarmReason = null;
+    }
+
+    @Override
+    public ApiResponse handle(ApiRequest request) {
+        String reason = alarmReason;
+        if (reason == null) {
+            return ApiResponse.ok(new Health("ok", null));
+        }
+        return new ApiResponse(HttpResponseStatus.SERVICE_UNAVAILABLE, new Health("failed", reason), Map.of());
+    }
+
+    /** {@code reason} is left out of the JSON while it is null. */
+    record Health(String status, String reason) {
+    }
+}

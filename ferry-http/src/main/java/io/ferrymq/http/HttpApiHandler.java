@@ -1,0 +1,107 @@
+package io.ferrymq.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ferrymq.core.BrokerException;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.Map;
+
+/**
+ * Authenticates each request, sends it through the {@link Router} and writes the answer as JSON. Stateless, so
+ * one instance serves every connection; runs on the connection's event loop.
+ */
+@ChannelHandler.Sharable
+final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger log = LoggerFactory.getLogger(HttpApiHandler.class);
+    private static final String REALM = "Basic realm=\"FerryMQ\"";
+
+    private final BasicAuthenticator authenticator;
+    private final Router router;
+    private final ObjectMapper json;
+
+    HttpApiHandler(BasicAuthenticator authenticator, Router router, ObjectMapper json) {
+        this.authenticator = authenticator;
+        this.router = router;
+        this.json = json;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        ApiResponse response = respond(ctx, request);
+        write(ctx, response, HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess());
+    }
+
+    private ApiResponse respond(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (!request.decoderResult().isSuccess()) {
+            return ApiResponse.error(HttpResponseStatus.BAD_REQUEST, "bad_request",
+                    "malformed HTTP request: " + request.decoderResult().cause().getMessage());
+        }
+        String user;
+        try {
+            user = authenticator.authenticate(request.headers().get(HttpHeaderNames.AUTHORIZATION),
+                    isLoopback(ctx.channel().remoteAddress()));
+        } catch (BrokerException refused) {
+            return ApiResponse.error(HttpResponseStatus.UNAUTHORIZED, "not_authorized", refused.getMessage())
+                    .withHeader(HttpHeaderNames.WWW_AUTHENTICATE.toString(), REALM);
+        }
+        String path = new QueryStringDecoder(request.uri()).path();
+        var apiRequest = new ApiRequest(request.method(), path, user, (InetSocketAddress) ctx.channel().localAddress());
+        try {
+            return router.dispatch(apiRequest);
+        } catch (RuntimeException bug) {
+            log.error("{} {} failed", request.method(), path, bug);
+            return ApiResponse.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal_error",
+                    "the broker failed to answer " + request.method() + " " + path + "; its log has the details");
+        }
+    }
+
+    private void write(ChannelHandlerContext ctx, ApiResponse answer, boolean keepAlive) {
+        byte[] body;
+        try {
+            body = json.writeValueAsBytes(answer.body());
+        } catch (JsonProcessingException bug) {
+            throw new IllegalStateException("cannot write " + answer.body() + " as JSON", bug);
+        }
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, answer.status(),
+                Unpooled.wrappedBuffer(body));
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        for (Map.Entry<String, String> header : answer.headers().entrySet()) {
+            response.headers().set(header.getKey(), header.getValue());
+        }
+        HttpUtil.setKeepAlive(response, keepAlive);
+        var written = ctx.writeAndFlush(response);
+        if (!keepAlive) {
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("closing HTTP connection from {} after {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+
+    private static boolean isLoopback(Object remoteAddress) {
+        return remoteAddress instanceof InetSocketAddress inet && inet.getAddress() != null
+                && inet.getAddress().isLoopbackAddress();
+    }
+}

@@ -1,0 +1,151 @@
+package io.ferrymq.server;
+
+import io.ferrymq.amqp.AmqpServer;
+import io.ferrymq.amqp.AmqpServerConfig;
+import io.ferrymq.common.Clock;
+import io.ferrymq.core.Broker;
+import io.ferrymq.core.BrokerConfig;
+import io.ferrymq.core.LocalBroker;
+import io.ferrymq.http.HttpServer;
+import io.ferrymq.http.Listener;
+import io.ferrymq.http.NodeInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One running FerryMQ node: the composition root that wires the data directory, the broker core, the AMQP listener
+ * and the HTTP API by constructor, starts them in that order and stops them in reverse. {@code ferry server} runs
+ * one; the testkit runs them in-process. Thread-safe: {@link #close()} may come from a shutdown hook.
+ */
+public final class FerryServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(FerryServer.class);
+
+    private final ServerConfig config;
+    private final LocalBroker broker;
+    private final InetSocketAddress amqpAddress;
+    private final InetSocketAddress httpAddress;
+    /** What {@link #close()} stops, the last started first. */
+    private final Deque<AutoCloseable> stopOrder;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private FerryServer(ServerConfig config, LocalBroker broker, InetSocketAddress amqpAddress,
+                        InetSocketAddress httpAddress, Deque<AutoCloseable> stopOrder) {
+        this.config = config;
+        this.broker = broker;
+        this.amqpAddress = amqpAddress;
+        this.httpAddress = httpAddress;
+        this.stopOrder = stopOrder;
+    }
+
+    /**
+     * Starts a node and returns once both listeners accept connections.
+     *
+     * @throws StartupException when the data directory is unusable or locked, or a port cannot be bound; whatever
+     *                          had started is stopped again first
+     */
+    public static FerryServer start(ServerConfig config) {
+        var started = new ArrayDeque<AutoCloseable>();
+        try {
+            DataDirectory dataDirectory = DataDirectory.lock(config.dataDir());
+            started.push(dataDirectory);
+            log.info("data directory {}", dataDirectory.path());
+
+            var broker = new LocalBroker(brokerConfig(config), Clock.system());
+            started.push(broker::shutdown);
+
+            var amqp = new AmqpServer(broker, amqpConfig(config));
+            InetSocketAddress amqpAddress = listen(config.amqpHost(), config.amqpPort(), amqp::start);
+            started.push(amqp);
+
+            var node = new NodeInfo(FerryVersion.current(), HostNames.nodeName(),
+                    List.of(new Listener("amqp", amqpAddress.getPort())));
+            var http = new HttpServer(config.httpHost(), config.httpPort(), broker, broker, node);
+            InetSocketAddress httpAddress = listen(config.httpHost(), config.httpPort(), http::start);
+            started.push(http);
+            log.info("HTTP API on http://{}:{}/api/", HostNames.forUrl(config.httpHost()), httpAddress.getPort());
+
+            return new FerryServer(config, broker, amqpAddress, httpAddress, started);
+        } catch (RuntimeException failure) {
+            stopAll(started, failure);
+            throw failure;
+        }
+    }
+
+    public int amqpPort() {
+        return amqpAddress.getPort();
+    }
+
+    public int httpPort() {
+        return httpAddress.getPort();
+    }
+
+    public Broker broker() {
+        return broker;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /**
+     * Stops accepting and closes every AMQP connection with CONNECTION_FORCED, stops the HTTP API, shuts the broker
+     * down and releases the data directory. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        log.info("stopping");
+        var failure = new IllegalStateException("FerryMQ did not stop cleanly");
+        stopAll(stopOrder, failure);
+        if (failure.getSuppressed().length > 0) {
+            throw failure;
+        }
+        log.info("stopped");
+    }
+
+    private static BrokerConfig brokerConfig(ServerConfig config) {
+        long watermark = config.memoryHighWatermark().bytes(Runtime.getRuntime().maxMemory());
+        return new BrokerConfig(config.defaultUser(), config.defaultPass(), watermark, config.maxMessageSizeBytes());
+    }
+
+    private static AmqpServerConfig amqpConfig(ServerConfig config) {
+        return new AmqpServerConfig(config.amqpHost(), config.amqpPort(), config.channelMax(), config.frameMax(),
+                config.heartbeatSeconds(), config.handshakeTimeoutMillis(), FerryVersion.current());
+    }
+
+    /** A listener's start: binds and returns the bound address. */
+    @FunctionalInterface
+    private interface Bind {
+        InetSocketAddress bind() throws Exception;
+    }
+
+    private static InetSocketAddress listen(String host, int port, Bind bind) {
+        try {
+            return bind.bind();
+        } catch (Exception failure) {
+            if (failure instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw ListenFailure.of(host, port, failure);
+        }
+    }
+
+    /** Stops everything in {@code started}, newest first, recording each failure on {@code failure}. */
+    private static void stopAll(Deque<AutoCloseable> started, Throwable failure) {
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            } catch (Exception stopFailed) {
+                failure.addSuppressed(stopFailed);
+            }
+        }
+    }
+}

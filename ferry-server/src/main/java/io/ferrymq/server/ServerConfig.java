@@ -1,0 +1,87 @@
+package io.ferrymq.server;
+
+import io.ferrymq.core.BrokerConfig;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Everything a node needs to start, already validated. Built from defaults plus {@link Setting}s (see
+ * {@link ConfigLoader} for where those come from and docs/CONFIGURATION.md for every key).
+ *
+ * @param amqpHost               interface the AMQP listener binds; {@code 0.0.0.0} is every IPv4 interface
+ * @param amqpPort               0 binds a free port (tests); {@link FerryServer#amqpPort()} reports the bound one
+ * @param httpHost               interface the HTTP API binds
+ * @param httpPort               0 binds a free port
+ * @param maxMessageSizeBytes    larger publishes are refused
+ * @param frameMax               largest AMQP frame offered to clients in connection.tune
+ * @param channelMax             most channels per connection offered in connection.tune
+ * @param heartbeatSeconds       heartbeat interval offered in connection.tune; 0 turns heartbeats off
+ * @param handshakeTimeoutMillis a client that has not finished connection.open by then is disconnected
+ */
+public record ServerConfig(String amqpHost, int amqpPort, String httpHost, int httpPort, Path dataDir,
+                           String defaultUser, String defaultPass, MemoryWatermark memoryHighWatermark,
+                           int maxMessageSizeBytes, int frameMax, int channelMax, int heartbeatSeconds,
+                           int handshakeTimeoutMillis, LogLevel logLevel) {
+
+    /** Listen on every interface, as RabbitMQ does, on RabbitMQ's ports; data in ./data. */
+    public static ServerConfig defaults() {
+        return new ServerConfig("0.0.0.0", 5672, "0.0.0.0", 15672, Path.of("data"), "guest", "guest",
+                new MemoryWatermark.Relative(0.4), BrokerConfig.DEFAULT_MAX_MESSAGE_SIZE, 131072, 2047, 60, 10_000,
+                LogLevel.INFO);
+    }
+
+    /**
+     * The defaults with {@code settings} applied in order, so a later setting of the same key wins.
+     *
+     * @throws StartupException naming the setting's origin and key when a key is unknown or a value is invalid
+     */
+    public static ServerConfig from(List<Setting> settings) {
+        var builder = new Builder(defaults());
+        for (Setting setting : settings) {
+            ConfigKeys.apply(setting, builder);
+        }
+        return builder.build();
+    }
+
+    /** Mutable twin of the record while settings are applied one by one; only {@link ConfigKeys} writes it. */
+    static final class Builder {
+        String amqpHost;
+        int amqpPort;
+        String httpHost;
+        int httpPort;
+        Path dataDir;
+        String defaultUser;
+        String defaultPass;
+        MemoryWatermark memoryHighWatermark;
+        int maxMessageSizeBytes;
+        int frameMax;
+        int channelMax;
+        int heartbeatSeconds;
+        int handshakeTimeoutMillis;
+        LogLevel logLevel;
+
+        Builder(ServerConfig start) {
+            amqpHost = start.amqpHost;
+            amqpPort = start.amqpPort;
+            httpHost = start.httpHost;
+            httpPort = start.httpPort;
+            dataDir = start.dataDir;
+            defaultUser = start.defaultUser;
+            defaultPass = start.defaultPass;
+            memoryHighWatermark = start.memoryHighWatermark;
+            maxMessageSizeBytes = start.maxMessageSizeBytes;
+            frameMax = start.frameMax;
+            channelMax = start.channelMax;
+            heartbeatSeconds = start.heartbeatSeconds;
+            handshakeTimeoutMillis = start.handshakeTimeoutMillis;
+            logLevel = start.logLevel;
+        }
+
+        ServerConfig build() {
+            return new ServerConfig(amqpHost, amqpPort, httpHost, httpPort, dataDir, defaultUser, defaultPass,
+                    memoryHighWatermark, maxMessageSizeBytes, frameMax, channelMax, heartbeatSeconds,
+                    handshakeTimeoutMillis, logLevel);
+        }
+    }
+}
