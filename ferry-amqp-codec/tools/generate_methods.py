@@ -114,14 +114,11 @@ def direction(chassis):
 
 
 def record_source(m):
-    imports = []
-    if any(a.type == "longstr" for a in m.args):
-        imports.append("import io.ferrymq.common.message.LongString;")
-    if any(a.type == "table" for a in m.args):
-        imports.append("import java.util.Map;")
     out = [HEADER, "package io.ferrymq.amqp.codec.method;", ""]
-    if imports:
-        out += imports + [""]
+    if any(a.type == "longstr" for a in m.args):
+        out += ["import io.ferrymq.common.message.LongString;", ""]
+    if any(a.type == "table" for a in m.args):
+        out += ["import java.util.Map;", ""]
     traits = []
     if m.synchronous:
         traits.append("Synchronous: the sender waits for the peer's reply.")
@@ -132,6 +129,9 @@ def record_source(m):
     out.append(" * " + doc)
     for t in traits:
         out.append(" * " + t)
+    if any(a.wire_name in RENAMES for a in m.args):
+        out.append(" * {@code failingClassId} and {@code failingMethodId} are the spec's class-id and method-id:")
+        out.append(" * the method that caused the close, or 0 if none.")
     out.append(" */")
     comps = ["%s %s" % (PRIMITIVES[a.type][0] if a.type != "bit" else "boolean", a.name) for a in m.args]
     out.append(wrap_call("public record %s(" % m.java, comps, ") implements AmqpMethod {", 0, 8))

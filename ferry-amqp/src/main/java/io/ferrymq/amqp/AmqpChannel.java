@@ -59,6 +59,7 @@ final class AmqpChannel {
     final int number;
     private final AmqpConnection connection;
     private final FrameWriter out;
+    private final FlowControl flow;
     private final ArrayDeque<Frame> backlog = new ArrayDeque<>();
     private final ChannelPublisher publisher;
     private final ChannelConsumers consumers;
@@ -72,6 +73,7 @@ final class AmqpChannel {
         this.number = number;
         this.connection = connection;
         this.out = connection.out();
+        this.flow = connection.flow();
         this.publisher = new ChannelPublisher(this);
         this.consumers = new ChannelConsumers(this);
         this.methods = new ChannelMethods(this);
@@ -89,9 +91,10 @@ final class AmqpChannel {
     }
 
     void onFrame(Frame frame) {
+        assert connection.inEventLoop();
         if (awaiting || !backlog.isEmpty()) {
             backlog.add(frame);
-            connection.backlogGrew();
+            flow.backlogGrew();
             return;
         }
         handle(frame);
@@ -100,7 +103,7 @@ final class AmqpChannel {
     private void drainBacklog() {
         Frame frame;
         while (!awaiting && (frame = backlog.poll()) != null) {
-            connection.backlogShrank();
+            flow.backlogShrank();
             handle(frame);
         }
     }
@@ -116,10 +119,8 @@ final class AmqpChannel {
             publisher.header(header);
         } else if (frame instanceof BodyFrame body) {
             publisher.body(body);
-        } else {
-            throw new AmqpError(ReplyCode.UNEXPECTED_FRAME, "heartbeat frame on channel " + number
-                    + ": heartbeats belong on channel 0", 0, 0);
         }
+        // heartbeats never get here: the decoder refuses them on any channel but 0
     }
 
     private void onMethod(AmqpMethod method) {
@@ -286,8 +287,8 @@ final class AmqpChannel {
         return connection;
     }
 
-    ChannelPublisher publisher() {
-        return publisher;
+    FlowControl flow() {
+        return flow;
     }
 
     /** The socket can take more: the core may deliver again. */
@@ -325,7 +326,7 @@ final class AmqpChannel {
     private void discardBacklog() {
         Frame frame;
         while ((frame = backlog.poll()) != null) {
-            connection.backlogShrank();
+            flow.backlogShrank();
             if (frame instanceof BodyFrame body) {
                 body.payload().release();
             }

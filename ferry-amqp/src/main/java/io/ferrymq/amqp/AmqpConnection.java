@@ -7,8 +7,6 @@ import io.ferrymq.amqp.codec.FrameDecodingException;
 import io.ferrymq.amqp.codec.HeartbeatFrame;
 import io.ferrymq.amqp.codec.MethodFrame;
 import io.ferrymq.amqp.codec.method.AmqpMethod;
-import io.ferrymq.amqp.codec.method.ChannelOpen;
-import io.ferrymq.amqp.codec.method.ConnectionBlocked;
 import io.ferrymq.amqp.codec.method.ConnectionClose;
 import io.ferrymq.amqp.codec.method.ConnectionCloseOk;
 import io.ferrymq.amqp.codec.method.ConnectionOpen;
@@ -16,10 +14,8 @@ import io.ferrymq.amqp.codec.method.ConnectionOpenOk;
 import io.ferrymq.amqp.codec.method.ConnectionStartOk;
 import io.ferrymq.amqp.codec.method.ConnectionTune;
 import io.ferrymq.amqp.codec.method.ConnectionTuneOk;
-import io.ferrymq.amqp.codec.method.ConnectionUnblocked;
 import io.ferrymq.amqp.codec.method.ConnectionUpdateSecret;
 import io.ferrymq.amqp.codec.method.ConnectionUpdateSecretOk;
-import io.ferrymq.core.AlarmListener;
 import io.ferrymq.core.Broker;
 import io.ferrymq.core.BrokerConnection;
 import io.ferrymq.core.BrokerException;
@@ -29,7 +25,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +41,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Owned by the connection's event loop: one per accepted socket, the last handler of its
  * pipeline. The AMQP connection state machine: handshake, channel 0, the table of channels, hard
- * errors and both close handshakes, heartbeats, resource alarms and inbound flow control.
+ * errors and both close handshakes, heartbeats.
  *
  * <p>Choices where RabbitMQ's behaviour is not what a client could infer from the spec:
  * <ul>
@@ -61,8 +56,7 @@ import java.util.concurrent.TimeUnit;
  *       close-ok, ignoring everything else.</li>
  * </ul>
  *
- * <p>Inbound flow control: reading stops (autoRead off) while a publisher on this connection is
- * blocked by a resource alarm, or while too many frames wait behind slow Session stages.
+ * <p>Inbound flow control and resource alarms are {@link FlowControl}'s.
  */
 final class AmqpConnection extends ChannelInboundHandlerAdapter
         implements ConnectionInbox.Owner, Heartbeater.Peer {
@@ -71,13 +65,8 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter
     private enum State { AWAITING_HEADER, STARTING, TUNING, OPENING, OPEN, CLOSING, CLOSED }
 
     static final long CLOSE_OK_TIMEOUT_MILLIS = 3_000;
-    /** Frames waiting in channel backlogs at which reading stops, and where it resumes. */
-    private static final int BACKLOG_PAUSE = 256;
-    private static final int BACKLOG_RESUME = 64;
     /** Octets a client's frame may exceed the negotiated frame-max by (RabbitMQ's FRAME_SIZE_FUDGE). */
     private static final int FRAME_SIZE_FUDGE = 8;
-    private static final int PAUSED_BY_ALARM = 1;
-    private static final int PAUSED_BY_BACKLOG = 2;
     private static final String AUTHENTICATION_FAILURE_CLOSE = "authentication_failure_close";
     private static final String CONNECTION_BLOCKED = "connection.blocked";
     private static final Runnable NOTHING = () -> { };
@@ -85,7 +74,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter
     private final Broker broker;
     private final AmqpServerConfig config;
     private final Handshake handshake;
-    private final IntObjectHashMap<AmqpChannel> channels = new IntObjectHashMap<>();
+    private final ChannelTable channels = new ChannelTable(this);
     private final List<ChannelPublisher> confirmsToEmit = new ArrayList<>();
     private ChannelHandlerContext ctx;
     private FrameWriter out;
@@ -93,15 +82,11 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter
     private String name = "AMQP connection";
     private State state = State.AWAITING_HEADER;
     private BrokerConnection brokerConnection;
-    private int channelMax;
     private Heartbeater heartbeater;
     private ScheduledFuture<?> handshakeTimer;
     private ScheduledFuture<?> closeTimer;
-    private int readPausedBy;
-    private int backlog;
-    private AlarmListener alarmListener;
-    private boolean alarmBlocked;
-    private boolean blockedNotified;
+    /** Created at open-ok: channels, publishes and alarms exist only from then on. */
+    private FlowControl flow;
 
     AmqpConnection(Broker broker, AmqpServerConfig config, Map<String, Object> serverProperties) {
         this.broker = broker;
@@ -154,9 +139,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
-            for (AmqpChannel channel : channels.values()) {
-                channel.resume();
-            }
+            channels.resumeAll();
         }
         ctx.fireChannelWritabilityChanged();
     }
@@ -197,12 +180,12 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter
                 if (frame.channel() == 0) {
                     onChannelZero(frame);
                 } else {
-                    onChannelFrame(frame);
+                    channels.onFrame(frame);
                 }
             }
             case STARTING, TUNING, OPENING -> onHandshakeFrame(frame);
             case CLOSING -> onFrameWhileClosing(frame);
-            default -> release(frame);
+            default -> ChannelTable.release(frame);
         }
     }
 
@@ -211,7 +194,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter
             return;
         }
         if (frame.channel() != 0 || !(frame instanceof MethodFrame methodFrame)) {
-            release(frame);
+            ChannelTable.release(frame);
             throw new AmqpError(ReplyCode.UNEXPECTED_FRAME, "unexpected " + kind(frame) + " frame on channel "
                     + frame.channel() + " before the connection is open", 0, 0);
         }
@@ -234,7 +217,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter
             return;
         }
         if (!(frame instanceof MethodFrame methodFrame)) {
-            release(frame);
+            ChannelTable.release(frame);
             throw new AmqpError(ReplyCode.UNEXPECTED_FRAME, "unexpected " + kind(frame)
                     + " frame on channel 0, which carries only connection methods and heartbeats", 0, 0);
         }
@@ -249,21 +232,6 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter
         }
     }
 
-    private void onChannelFrame(Frame frame) {
-        AmqpChannel channel = channels.get(frame.channel());
-        if (channel != null) {
-            channel.onFrame(frame);
-            return;
-        }
-        if (frame instanceof MethodFrame methodFrame && methodFrame.method() instanceof ChannelOpen open) {
-            openChannel(frame.channel(), open);
-            return;
-        }
-        release(frame);
-        AmqpMethod method = frame instanceof MethodFrame methodFrame ? methodFrame.method() : null;
-        throw AmqpError.of(ReplyCode.CHANNEL_ERROR, "expected 'channel.open'", method);
-    }
-
     private void onFrameWhileClosing(Frame frame) {
         if (frame instanceof MethodFrame methodFrame && frame.channel() == 0) {
             if (methodFrame.method() instanceof ConnectionCloseOk) {
@@ -275,17 +243,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter
             }
             return;
         }
-        release(frame);
-    }
-
-    private void openChannel(int number, ChannelOpen open) {
-        if (channels.size() >= channelMax) {
-            throw AmqpError.of(ReplyCode.NOT_ALLOWED, "number of channels opened (" + channels.size()
-                    + ") has reached the negotiated channel_max (" + channelMax + ")", open);
-        }
-        AmqpChannel channel = new AmqpChannel(number, this);
-        channels.put(number, channel);
-        channel.open(open);
+        ChannelTable.release(frame);
     }
 
     // ---------------------------------------------------------------- handshake
@@ -333,7 +291,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter
     }
 
     private void tuned(Handshake.Tuning tuning) {
-        channelMax = tuning.channelMax();
+        channels.channelMax(tuning.channelMax());
         out.frameMax(tuning.frameMax());
         FrameDecoder decoder = ctx.pipeline().get(FrameDecoder.class);
         if (decoder != null) {
@@ -352,8 +310,8 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter
         state = State.OPEN;
         cancel(handshakeTimer);
         out.method(0, new ConnectionOpenOk(""));
-        alarmListener = new Alarms();
-        broker.addAlarmListener(alarmListener);
+        flow = new FlowControl(ctx.channel(), out, inbox, heartbeater, clientHas(CONNECTION_BLOCKED));
+        broker.addAlarmListener(flow);
         if (LOG.isDebugEnabled()) {
             LOG.debug("{}: user '{}' opened vhost '{}'", name, handshake.username(), open.virtualHost());
         }
@@ -370,9 +328,9 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter
     // ---------------------------------------------------------------- closing
 
     private void closedByClient() {
+        state = State.CLOSED;
         releaseAll();
         out.method(0, new ConnectionCloseOk());
-        state = State.CLOSED;
         out.flushThenClose();
     }
 
@@ -393,10 +351,11 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter
         } else {
             LOG.warn("{}: closing with {}: {}", name, error.code.code, error.replyText());
         }
+        // first, so that whatever releasing sets off cannot close a second time
+        state = State.CLOSING;
         releaseAll();
         out.method(0, new ConnectionClose(error.code.code, error.replyText(), error.classId, error.methodId));
         out.flush();
-        state = State.CLOSING;
         closeTimer = ctx.executor().schedule(this::closeNow, CLOSE_OK_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
     }
 
@@ -443,14 +402,11 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter
             heartbeater.stop();
             heartbeater = null;
         }
-        for (AmqpChannel channel : channels.values()) {
-            channel.dispose();
-        }
-        channels.clear();
+        channels.disposeAll();
         confirmsToEmit.clear();
-        if (alarmListener != null) {
-            broker.removeAlarmListener(alarmListener);
-            alarmListener = null;
+        if (flow != null) {
+            broker.removeAlarmListener(flow);
+            flow.close();
         }
         if (brokerConnection != null) {
             BrokerConnection closing = brokerConnection;
@@ -467,6 +423,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter
 
     @Override
     public void runInboxTask(Runnable task) {
+        assert inEventLoop();
         try {
             task.run();
         } catch (AmqpError e) {
@@ -500,27 +457,12 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter
         confirmsToEmit.add(publisher);
     }
 
-    /** A message was published: while a resource alarm is on, stop reading from this client. */
-    void published() {
-        if (alarmBlocked) {
-            pauseReading(PAUSED_BY_ALARM);
-        }
-    }
-
-    void backlogGrew() {
-        if (++backlog >= BACKLOG_PAUSE) {
-            pauseReading(PAUSED_BY_BACKLOG);
-        }
-    }
-
-    void backlogShrank() {
-        if (--backlog <= BACKLOG_RESUME) {
-            resumeReading(PAUSED_BY_BACKLOG);
-        }
+    FlowControl flow() {
+        return flow;
     }
 
     void channelClosed(AmqpChannel channel) {
-        channels.remove(channel.number);
+        channels.remove(channel);
     }
 
     boolean clientHas(String capability) {
@@ -543,70 +485,14 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter
         return ctx.channel();
     }
 
+    /** For assertions: whether the caller runs on this connection's event loop. */
+    boolean inEventLoop() {
+        return ctx.executor().inEventLoop();
+    }
+
     @Override
     public String toString() {
         return name;
-    }
-
-    // ---------------------------------------------------------------- alarms and flow control
-
-    /** Relays alarms from whichever thread detects them to the event loop. */
-    private final class Alarms implements AlarmListener {
-        @Override
-        public void blocked(String reason) {
-            inbox.submit(() -> onBlocked(reason));
-        }
-
-        @Override
-        public void unblocked() {
-            inbox.submit(AmqpConnection.this::onUnblocked);
-        }
-    }
-
-    private void onBlocked(String reason) {
-        if (state != State.OPEN) {
-            return;
-        }
-        alarmBlocked = true;
-        if (!blockedNotified && clientHas(CONNECTION_BLOCKED)) {
-            blockedNotified = true;
-            out.method(0, new ConnectionBlocked(AmqpError.truncate(reason)));
-        }
-    }
-
-    private void onUnblocked() {
-        if (state != State.OPEN) {
-            return;
-        }
-        alarmBlocked = false;
-        if (blockedNotified) {
-            blockedNotified = false;
-            out.method(0, new ConnectionUnblocked());
-        }
-        resumeReading(PAUSED_BY_ALARM);
-    }
-
-    private void pauseReading(int reason) {
-        if (readPausedBy == 0) {
-            ctx.channel().config().setAutoRead(false);
-            if (heartbeater != null) {
-                heartbeater.readingPaused(true);
-            }
-        }
-        readPausedBy |= reason;
-    }
-
-    private void resumeReading(int reason) {
-        if ((readPausedBy & reason) == 0) {
-            return;
-        }
-        readPausedBy &= ~reason;
-        if (readPausedBy == 0) {
-            if (heartbeater != null) {
-                heartbeater.readingPaused(false);
-            }
-            ctx.channel().config().setAutoRead(true);
-        }
     }
 
     // ---------------------------------------------------------------- helpers
@@ -636,12 +522,6 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter
             return "content body";
         }
         return frame instanceof HeartbeatFrame ? "heartbeat" : "content header";
-    }
-
-    private static void release(Frame frame) {
-        if (frame instanceof BodyFrame body) {
-            body.payload().release();
-        }
     }
 
     private static void cancel(ScheduledFuture<?> timer) {

@@ -68,7 +68,8 @@ public final class AmqpServer implements AutoCloseable {
      */
     public synchronized InetSocketAddress start() {
         if (listener != null || closed) {
-            throw new IllegalStateException("the AMQP server was already started");
+            throw new IllegalStateException("the AMQP server can be started only once; it was "
+                    + (closed ? "closed" : "started") + " already");
         }
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -129,7 +130,8 @@ public final class AmqpServer implements AutoCloseable {
     /**
      * Stops accepting, closes every connection with {@code connection.close} 320
      * CONNECTION_FORCED "broker shutting down" (waiting a bounded time for close-ok), then stops
-     * the event loops. Idempotent.
+     * the event loops. Idempotent. Blocks (at most a few seconds): not to be called from an
+     * event loop.
      */
     @Override
     public synchronized void close() {

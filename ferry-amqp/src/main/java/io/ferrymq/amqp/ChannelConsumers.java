@@ -93,6 +93,7 @@ final class ChannelConsumers {
 
     /** Writes every queued delivery and cancellation (flushed at the end of the pass). */
     void drain() {
+        assert channel.connection().inEventLoop();
         if (!channel.isOpen()) {
             sink.close();
             return;

@@ -82,7 +82,8 @@ final class ChannelMethods {
             });
         } else if (method instanceof ExchangeDeclare declare) {
             ExchangeDeclaration declaration = new ExchangeDeclaration(declare.exchange(), declare.type(),
-                    declare.passive(), declare.durable(), declare.autoDelete(), declare.internal(), declare.arguments());
+                    declare.passive(), declare.durable(), declare.autoDelete(), declare.internal(),
+                    declare.arguments());
             reply(session().declareExchange(declaration), declare, declare.nowait() ? null : new ExchangeDeclareOk());
         } else if (method instanceof ExchangeDelete delete) {
             reply(session().deleteExchange(delete.exchange(), delete.ifUnused()), delete,

@@ -94,7 +94,7 @@ final class ChannelPublisher {
         Message message = new Message(publish.exchange(), publish.routingKey(), content.properties(),
                 content.takeBody());
         long seq = confirms == null ? 0 : confirms.next();
-        channel.connection().published();
+        channel.flow().published();
         CompletionStage<PublishOutcome> stage;
         try {
             stage = channel.session().publish(new PublishRequest(message, publish.mandatory()));
@@ -120,6 +120,7 @@ final class ChannelPublisher {
 
     /** On the event loop, in completion order; the channel may have closed in the meantime. */
     private void published(long seq, Message message, boolean mandatory, PublishOutcome outcome, Throwable error) {
+        assert channel.connection().inEventLoop();
         if (!channel.isOpen()) {
             return;
         }

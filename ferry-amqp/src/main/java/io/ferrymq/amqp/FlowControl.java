@@ -76,9 +76,13 @@ final class FlowControl implements AlarmListener {
         }
     }
 
-    /** The connection is closing: alarms no longer concern it. */
+    /** The connection is closing: alarms no longer concern it, and its close-ok must be read. */
     void close() {
         closed = true;
+        if (pausedBy != 0) {
+            pausedBy = 0;
+            socket.config().setAutoRead(true);
+        }
     }
 
     private void onBlocked(String reason) {

@@ -109,7 +109,8 @@ class HandshakeTest {
 
         ConnectionClose close = peer.expect(ConnectionClose.class);
         assertThat(close.replyCode()).isEqualTo(403);
-        assertThat(close.replyText()).startsWith("ACCESS_REFUSED - Login was refused using authentication mechanism PLAIN");
+        assertThat(close.replyText())
+                .startsWith("ACCESS_REFUSED - Login was refused using authentication mechanism PLAIN");
         assertThat(close.failingClassId()).isEqualTo(10);
         assertThat(close.failingMethodId()).isEqualTo(11);
         assertThat(peer.isOpen()).isTrue();

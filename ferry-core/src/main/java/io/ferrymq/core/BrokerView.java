@@ -21,6 +21,8 @@ public interface BrokerView {
 
     int connectionCount();
 
+    List<ConnectionSnapshot> connections();
+
     BrokerStats.Snapshot stats();
 
     /** Body bytes of the messages held by all queues, as the memory alarm counts them. */
@@ -32,6 +34,11 @@ public interface BrokerView {
     record QueueSnapshot(String vhost, String name, String type, boolean durable, boolean exclusive,
                          boolean autoDelete, Map<String, Object> arguments, int messagesReady,
                          int messagesUnacknowledged, int consumers) {
+    }
+
+    /** One client connection. */
+    record ConnectionSnapshot(String id, String user, String vhost, String remoteAddress, String protocol,
+                              int sessions) {
     }
 
     /** One exchange as declared. */

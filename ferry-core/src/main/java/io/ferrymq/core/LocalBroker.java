@@ -46,7 +46,7 @@ public final class LocalBroker implements Broker, BrokerView {
     public LocalBroker(BrokerConfig config, Clock clock) {
         this.memory = new MemoryMonitor(config.memoryHighWatermarkBytes());
         this.queueContext = new QueueContext(clock, memory, stats);
-        this.services = new SessionServices(clock, stats, names, config.maxMessageSizeBytes(), ids::incrementAndGet);
+        this.services = new SessionServices(stats, names, config.maxMessageSizeBytes(), ids::incrementAndGet);
         QueueType classic = new ClassicQueueType();
         this.queueTypes = Map.of(classic.name(), classic);
         users.put(config.defaultUser(), config.defaultPassword());
@@ -146,6 +146,17 @@ public final class LocalBroker implements Broker, BrokerView {
     @Override
     public int connectionCount() {
         return connections.size();
+    }
+
+    @Override
+    public List<ConnectionSnapshot> connections() {
+        List<ConnectionSnapshot> all = new ArrayList<>();
+        for (LocalConnection connection : connections) {
+            ConnectionInfo info = connection.info();
+            all.add(new ConnectionSnapshot(info.id(), info.user(), connection.vhost(), info.remoteAddress(),
+                    info.protocol(), connection.sessionCount()));
+        }
+        return all;
     }
 
     @Override

@@ -44,10 +44,20 @@ public interface Session {
     /**
      * Routes and enqueues a message. The stage completes once the broker is responsible for the
      * message (durable where it must be): that is when a publisher confirm may be sent.
+     *
+     * <p>After {@link #txSelect()} the message is only buffered: the stage completes at
+     * {@link #txCommit()}, with the outcome of routing it then (so a mandatory message is returned
+     * at commit, before the commit stage completes), or with {@link PublishOutcome#REJECTED} when
+     * the transaction is rolled back or the session closes first.
      */
     CompletionStage<PublishOutcome> publish(PublishRequest request);
 
-    /** Starts a consumer; completes with its tag (the broker's choice when the spec's tag was empty). */
+    /**
+     * Starts a consumer; completes with its tag (the broker's choice when the spec's tag was empty).
+     * Deliveries may reach the sink before this method returns, on the calling thread: as the
+     * {@link DeliverySink} contract says, the sink hands them over to its own thread, where they
+     * must follow the consume-ok.
+     */
     CompletionStage<String> consume(ConsumeSpec spec, DeliverySink sink);
 
     /** Stops a consumer. Its unacked messages stay unacked until settled or the session closes. */

@@ -91,9 +91,7 @@ class ConcurrencyStressTest {
         invented.addAll(settledForGood.keySet());
         invented.removeAll(published);
         assertThat(invented).as("never published").isEmpty();
-        assertThat(published.size()).isGreaterThan(1000);
-        System.out.printf("stress: %d published, %d settled, %d left in queues%n", published.size(),
-                settledForGood.size(), remaining.size());
+        assertThat(published.size()).as("too few publishes to prove anything").isGreaterThan(200);
         assertThat(broker.queues()).allSatisfy(q -> {
             assertThat(q.messagesReady()).isZero();
             assertThat(q.messagesUnacknowledged()).isZero();
@@ -107,7 +105,9 @@ class ConcurrencyStressTest {
         for (int i = 0; !stop.get() && i < 60_000; i++) {
             String id = Thread.currentThread().getName() + "/" + i;
             published.add(id);
-            Message message = new Message("t", "k." + random.nextInt(QUEUES), null, id.getBytes(StandardCharsets.UTF_8));
+            // null properties on purpose: routing must cope with a message that has none
+            Message message = new Message("t", "k." + random.nextInt(QUEUES), null,
+                    id.getBytes(StandardCharsets.UTF_8));
             assertThat(join(session.publish(new PublishRequest(message, true)))).isEqualTo(PublishOutcome.ROUTED);
         }
         session.close();
@@ -145,7 +145,8 @@ class ConcurrencyStressTest {
             int queues = 1 + random.nextInt(2);
             for (int i = 0; i < queues; i++) {
                 Map<String, Object> args = Map.of("x-priority", random.nextInt(3));
-                join(session.consume(new ConsumeSpec("q" + random.nextInt(QUEUES), "", false, false, false, args), inbox));
+                String queue = "q" + random.nextInt(QUEUES);
+                join(session.consume(new ConsumeSpec(queue, "", false, false, false, args), inbox));
             }
             TreeMap<Long, String> unsettled = new TreeMap<>();
             for (int budget = 50 + random.nextInt(500); budget > 0 && !stop.get(); budget--) {
@@ -205,7 +206,8 @@ class ConcurrencyStressTest {
         for (int round = 0; !stop.get(); round++) {
             BrokerConnection connection = connection("churn-" + round);
             Session session = connection.openSession();
-            String queue = join(session.declareQueue(new QueueDeclaration("", false, false, true, true, Map.of()))).queue();
+            QueueDeclaration temporary = new QueueDeclaration("", false, false, true, true, Map.of());
+            String queue = join(session.declareQueue(temporary)).queue();
             join(session.bindQueue(queue, "t", "k.#", Map.of()));
             String tag = join(session.consume(new ConsumeSpec(queue, "", false, true, false, Map.of()), new Inbox()));
             if (random.nextBoolean()) {

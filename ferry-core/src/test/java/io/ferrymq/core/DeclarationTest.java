@@ -25,7 +25,8 @@ class DeclarationTest {
         exchange("logs", "topic", false, true, Map.of());
         exchange("logs", "", true, false, Map.of());
         assertThat(failure(Condition.PRECONDITION_FAILED, () -> exchange("logs", "fanout", false, true, Map.of())))
-                .contains("inequivalent arg 'type' for exchange 'logs' in vhost '/': received 'fanout' but current is 'topic'");
+                .contains("inequivalent arg 'type' for exchange 'logs' in vhost '/': "
+                        + "received 'fanout' but current is 'topic'");
         assertThat(failure(Condition.PRECONDITION_FAILED, () -> exchange("logs", "topic", false, false, Map.of())))
                 .contains("inequivalent arg 'durable'");
         assertThat(failure(Condition.PRECONDITION_FAILED,
@@ -97,11 +98,13 @@ class DeclarationTest {
         queue("q", false, true, Map.of("x-max-length", 10L));
         queue("q", true, false, Map.of());
         assertThat(failure(Condition.PRECONDITION_FAILED, () -> queue("q", false, true, Map.of("x-max-length", 20))))
-                .startsWith("inequivalent arg 'x-max-length' for queue 'q' in vhost '/': received 20 but current is 10");
+                .startsWith("inequivalent arg 'x-max-length' for queue 'q' in vhost '/': "
+                        + "received 20 but current is 10");
         assertThat(failure(Condition.PRECONDITION_FAILED, () -> queue("q", false, true, Map.of())))
                 .contains("received none but current is 10");
         assertThat(failure(Condition.PRECONDITION_FAILED, () -> queue("q", false, false, Map.of("x-max-length", 10))))
-                .contains("inequivalent arg 'durable' for queue 'q' in vhost '/': received 'false' but current is 'true'")
+                .contains("inequivalent arg 'durable' for queue 'q' in vhost '/': "
+                        + "received 'false' but current is 'true'")
                 .contains("redeclare with the same properties or delete it first");
         // arguments other than x- are not compared, as in RabbitMQ
         queue("q", false, true, Map.of("x-max-length", 10, "note", "anything"));
@@ -112,7 +115,8 @@ class DeclarationTest {
         queue("c", false, false, Map.of("x-queue-type", "classic"));
         queue("c", false, false, Map.of());
         assertThat(failure(Condition.PRECONDITION_FAILED,
-                () -> queue("qq", false, true, Map.of("x-queue-type", "quorum")))).contains("unknown x-queue-type 'quorum'");
+                () -> queue("qq", false, true, Map.of("x-queue-type", "quorum"))))
+                .contains("unknown x-queue-type 'quorum'");
         assertThat(broker.queues()).extracting(BrokerView.QueueSnapshot::type).containsExactly("classic");
     }
 

@@ -16,7 +16,8 @@ class RoutingTest {
     }
 
     private void exchange(String name, String type, boolean autoDelete, boolean internal) {
-        join(session.declareExchange(new ExchangeDeclaration(name, type, false, false, autoDelete, internal, Map.of())));
+        join(session.declareExchange(
+                new ExchangeDeclaration(name, type, false, false, autoDelete, internal, Map.of())));
     }
 
     private void bind(String queue, String exchange, String key) {
@@ -90,6 +91,19 @@ class RoutingTest {
     }
 
     @Test
+    void aQueueReachedDirectlyAndThroughAnAlternateGetsOneCopy() {
+        exchange("z", "fanout", Map.of());
+        exchange("y", "direct", Map.of("alternate-exchange", "z"));
+        exchange("x", "fanout", Map.of());
+        declareQueue(session, "q");
+        join(session.bindExchange("y", "x", "", Map.of()));
+        bind("q", "x", "");
+        bind("q", "z", "");
+        assertThat(publish(session, "x", "unmatched-in-y", "m")).isEqualTo(PublishOutcome.ROUTED);
+        assertThat(ready("q")).isEqualTo(1);
+    }
+
+    @Test
     void internalExchangesOnlyTakeMessagesFromOtherExchanges() {
         exchange("inner", "fanout", false, true);
         declareQueue(session, "q");
@@ -108,10 +122,10 @@ class RoutingTest {
         bind("q1", "temp", "k");
         bind("q2", "temp", "k");
         join(session.unbindQueue("q1", "temp", "k", Map.of()));
-        join(session.declareExchange(new ExchangeDeclaration("temp", "", true, false, false, false, Map.of())));
+        ExchangeDeclaration passive = new ExchangeDeclaration("temp", "", true, false, false, false, Map.of());
+        join(session.declareExchange(passive));
         join(session.deleteQueue("q2", false, false));
-        failure(Condition.NOT_FOUND,
-                () -> join(session.declareExchange(new ExchangeDeclaration("temp", "", true, false, false, false, Map.of()))));
+        failure(Condition.NOT_FOUND, () -> join(session.declareExchange(passive)));
     }
 
     @Test

@@ -133,6 +133,19 @@ class SessionTest {
     }
 
     @Test
+    void noAckDeliveriesAreSettledAtOnceAndIgnorePrefetch() {
+        declareQueue(session, "q");
+        join(session.qos(1, false));
+        RecordingSink sink = new RecordingSink();
+        join(session.consume(new ConsumeSpec("q", "fast", false, true, false, Map.of()), sink));
+        publishAll("q", "1", "2", "3");
+        assertThat(sink.bodies()).containsExactly("1", "2", "3");
+        assertThat(snapshot("q").messagesUnacknowledged()).isZero();
+        failure(Condition.PRECONDITION_FAILED, () -> session.settle(1, false, SettleOp.ACK));
+        assertThat(broker.memoryUsedBytes()).isZero();
+    }
+
+    @Test
     void duplicateConsumerTagIsNotAllowed() {
         declareQueue(session, "q");
         consumeWith(session, "q", "t", Map.of(), new RecordingSink());

@@ -269,6 +269,28 @@ class AckIT {
     }
 
     @Test
+    void deprecatedRecoverAsyncAlsoRedelivers() throws Exception {
+        ch.basicQos(10);
+        Recorder rec = new Recorder(ch);
+        ch.basicConsume(q, false, rec);
+        publish(List.of("m0", "m1"));
+        rec.next(2);
+        ch.asyncRpc(new AMQP.Basic.RecoverAsync.Builder().requeue(true).build()); // 60/100, no reply
+        List<Delivery> again = rec.next(2);
+        assertThat(again).extracting(d -> str(d.getBody())).containsExactly("m0", "m1");
+        assertThat(again).extracting(d -> d.getEnvelope().isRedeliver()).containsOnly(true);
+    }
+
+    @Test
+    void recoverWithoutRequeueIs540AsInRabbitMq() throws Exception {
+        publish(List.of("m0"));
+        ch.basicGet(q, false);
+        AMQP.Connection.Close close = Amqp.expectConnectionClose(conn, AMQP.NOT_IMPLEMENTED,
+                () -> ch.basicRecover(false));
+        assertThat(close.getReplyText()).contains("requeue");
+    }
+
+    @Test
     void ackOfUnknownDeliveryTagIs406() throws Exception {
         AMQP.Channel.Close close = Amqp.expectChannelClose(ch, AMQP.PRECONDITION_FAILED, () -> ch.basicAck(99, false));
         assertThat(close.getReplyText()).contains("99");

@@ -222,14 +222,6 @@ class ConnectionIT {
         assertRoundTrip(conn);
     }
 
-    @Test
-    void updateSecretIsAcceptedAndTheConnectionGoesOn() throws Exception {
-        Connection conn = open(Amqp.factory(broker));
-        conn.updateSecret("guest", "credentials rotated");
-        assertThat(conn.isOpen()).isTrue();
-        assertRoundTrip(conn);
-    }
-
     // ---------------------------------------------------------------- channels
 
     @Test

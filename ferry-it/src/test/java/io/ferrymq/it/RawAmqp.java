@@ -243,16 +243,27 @@ final class RawAmqp implements AutoCloseable {
 
     /** Sends start-ok (PLAIN guest/guest) and reads connection.tune; records the offered values. */
     void startOkAndTune() throws IOException {
-        writeMethod(0, method(10, 11, e -> e
-                .table(stringEntry("product", "ferry-it raw socket"))
-                .shortstr("PLAIN")
-                .longstr("\0guest\0guest".getBytes(StandardCharsets.UTF_8))
-                .shortstr("en_US")));
+        startOk(stringEntry("product", "ferry-it raw socket"), "guest", "guest");
         Frame tune = expectMethod(10, 30);
         ByteBuffer b = ByteBuffer.wrap(tune.payload(), 4, tune.payload().length - 4);
         serverChannelMax = b.getShort() & 0xFFFF;
         serverFrameMax = b.getInt();
         serverHeartbeat = b.getShort() & 0xFFFF;
+    }
+
+    /** connection.start-ok with PLAIN and the given client-properties entries. */
+    void startOk(byte[] clientPropertyEntries, String user, String password) throws IOException {
+        writeMethod(0, method(10, 11, e -> e
+                .table(clientPropertyEntries)
+                .shortstr("PLAIN")
+                .longstr(("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8))
+                .shortstr("en_US")));
+    }
+
+    /** client-properties entry {@code capabilities = {name: true}}. */
+    static byte[] capabilityEntry(String name) {
+        byte[] inner = new Enc().shortstr(name).octet('t').octet(1).bytes();
+        return new Enc().shortstr("capabilities").octet('F').longstr(inner).bytes();
     }
 
     void tuneOk(int channelMax, int frameMax, int heartbeat) throws IOException {

@@ -168,6 +168,35 @@ class RawSocketIT {
     }
 
     @Test
+    void failedLoginOfACapableClientIsClosedWith403() throws Exception {
+        raw = RawAmqp.connect(broker);
+        raw.start();
+        raw.startOk(RawAmqp.capabilityEntry("authentication_failure_close"), "guest", "wrong-password");
+        RawAmqp.Close close = raw.expectConnectionClose(AMQP.ACCESS_REFUSED);
+        assertThat(close.replyText()).contains("PLAIN");
+    }
+
+    @Test
+    void failedLoginOfAClientWithoutTheCapabilityJustDropsTheSocket() throws Exception {
+        raw = RawAmqp.connect(broker);
+        raw.start();
+        raw.startOk(RawAmqp.stringEntry("product", "old client"), "guest", "wrong-password");
+        assertThat(raw.awaitEof()).as("socket closed").isTrue();
+        assertThat(raw.seen).as("no connection.close for a client that did not ask for it")
+                .noneMatch(f -> f.isMethod(10, 50));
+    }
+
+    @Test
+    void updateSecretIsAnswered() throws Exception {
+        // connection.update-secret (10/70): new-secret longstr, reason shortstr; answered with 10/71
+        raw = RawAmqp.connect(broker).handshake();
+        raw.writeMethod(0, RawAmqp.method(10, 70, e -> e.longstr(utf8("guest")).shortstr("credentials rotated")));
+        RawAmqp.Frame ok = raw.expectMethod(10, 71);
+        assertThat(ok.channel()).isZero();
+        raw.openChannel(1); // and the connection goes on
+    }
+
+    @Test
     void reusingAConsumerTagOnTheChannelIs530() throws Exception {
         // (the Java client refuses this itself, so only a raw peer can send it)
         raw = RawAmqp.connect(broker).handshake();

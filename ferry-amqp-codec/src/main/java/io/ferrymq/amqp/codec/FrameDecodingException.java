@@ -14,8 +14,8 @@ public final class FrameDecodingException extends RuntimeException {
     /** A method or header whose arguments cannot be decoded. */
     public static final int SYNTAX_ERROR = 502;
     /**
-     * A class or method id this broker does not know. The spec leaves the code open and RabbitMQ simply
-     * crashes the connection; 540 says most plainly what happened.
+     * A class or method id this broker does not know. The spec names no code for this case; 540 says most
+     * plainly what happened. RabbitMQ's choice here has not been checked against a real broker.
      */
     public static final int NOT_IMPLEMENTED = 540;
 

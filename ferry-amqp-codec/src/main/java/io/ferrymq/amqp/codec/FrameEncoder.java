@@ -23,7 +23,10 @@ public final class FrameEncoder {
     private FrameEncoder() {
     }
 
-    /** Writes a method frame. Content-bearing methods need {@link #writeContent} instead, to follow with content. */
+    /**
+     * Writes a method frame. A content-bearing method must be followed by its header and body frames;
+     * {@link #writeContent} writes all of them.
+     */
     public static void writeMethod(ByteBuf out, int channel, AmqpMethod method) {
         int start = out.writerIndex();
         try {

@@ -77,7 +77,7 @@ class CodecPropertiesTest {
     void randomBytesOnlyEverFailAsDecodingErrors(@ForAll @Size(max = 64) byte[] input,
             @ForAll @IntRange(min = 0, max = 64) int cut) {
         int[] cuts = cut > 0 && cut < input.length ? new int[] {cut} : new int[0];
-        DecoderHarness.decode(new TrackingAllocator(), FrameFormat.FRAME_MIN_SIZE, input, cuts);
+        DecoderHarness.decode(new TrackingAllocator(true), FrameFormat.FRAME_MIN_SIZE, input, cuts);
     }
 
     @Provide

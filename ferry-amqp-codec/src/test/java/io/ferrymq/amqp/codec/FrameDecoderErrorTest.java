@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(NettyLeakCheck.class)
 class FrameDecoderErrorTest {
     private static final int FRAME_MAX = 4096;
-    private final TrackingAllocator allocator = new TrackingAllocator();
+    private final TrackingAllocator allocator = new TrackingAllocator(true);
 
     @Test
     void badFrameEndOctetIsAFrameErrorNamingTheOctet() {

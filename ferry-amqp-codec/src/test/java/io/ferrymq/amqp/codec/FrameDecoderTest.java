@@ -60,7 +60,7 @@ class FrameDecoderTest {
     }
 
     private static List<Object> decodeWhole() {
-        Outcome outcome = DecoderHarness.decode(new TrackingAllocator(), FRAME_MAX, stream);
+        Outcome outcome = DecoderHarness.decode(new TrackingAllocator(true), FRAME_MAX, stream);
         assertThat(outcome.error()).isNull();
         return outcome.frames();
     }
@@ -76,7 +76,7 @@ class FrameDecoderTest {
 
     @Test
     void decodesTheSameFramesAtEverySplitPoint() {
-        TrackingAllocator allocator = new TrackingAllocator();
+        TrackingAllocator allocator = new TrackingAllocator(true);
         for (int cut = 1; cut < stream.length; cut++) {
             Outcome outcome = DecoderHarness.decode(allocator, FRAME_MAX, stream, cut);
             assertThat(outcome.error()).as("split at %d", cut).isNull();
@@ -86,7 +86,7 @@ class FrameDecoderTest {
 
     @Test
     void decodesTheSameFramesFedOneOctetAtATime() {
-        Outcome outcome = DecoderHarness.decodeBytewise(new TrackingAllocator(), FRAME_MAX, stream);
+        Outcome outcome = DecoderHarness.decodeBytewise(new TrackingAllocator(true), FRAME_MAX, stream);
         assertThat(outcome.error()).isNull();
         assertThat(outcome.frames()).isEqualTo(expected);
     }

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Fails a test class if Netty's leak detector (paranoid in surefire) reports a ByteBuf that was collected
- * without being released. The detector only sees leaks once the garbage collector has run, so this catches
- * what the reference-count checks of {@link TrackingAllocator} cannot: buffers allocated outside it.
+ * without being released. Netty tracks pooled and direct buffers, and those of {@link TrackingAllocator}, but
+ * not plain {@code Unpooled} heap buffers. The detector only sees leaks once the garbage collector has run, so
+ * this is a backstop behind the deterministic reference-count checks of {@link TrackingAllocator}.
  *
  * <p>The listener has to be installed before Netty creates its ByteBuf leak detector, i.e. before the first
  * buffer exists in this JVM; every test class of this module therefore installs it first thing.
@@ -36,11 +37,12 @@ final class NettyLeakCheck implements BeforeAllCallback, AfterAllCallback {
     }
 
     static void assertNoLeaks() {
-        // Leaks surface when a collected buffer's reference is polled, which happens on the next tracked allocation.
+        // Leaks surface when a collected buffer's reference is polled, which happens on the next tracked allocation
+        // (a direct one: Netty does not track unpooled heap buffers).
         for (int round = 0; round < 3; round++) {
             System.gc();
             for (int i = 0; i < 10; i++) {
-                Unpooled.buffer(1).release();
+                Unpooled.directBuffer(1).release();
             }
         }
         List<String> leaks = List.copyOf(LEAKS);

@@ -11,20 +11,27 @@ import java.util.List;
 /**
  * Heap allocator that remembers every buffer it hands out, so a test can assert that all of them (inputs,
  * the decoder's cumulation, and thus every slice of it) were released: a deterministic leak check that does
- * not wait for the garbage collector.
+ * not wait for the garbage collector. Optionally its buffers are also handed to Netty's leak detector, which
+ * ignores unpooled heap buffers, so that {@link NettyLeakCheck} watches them too.
  */
 final class TrackingAllocator extends AbstractByteBufAllocator {
     private final List<ByteBuf> allocated = new ArrayList<>();
+    private final boolean leakDetection;
 
-    TrackingAllocator() {
+    /**
+     * @param leakDetection whether Netty's leak detector tracks the buffers too; at paranoid level it records a
+     *     stack trace on every access, which makes decoding many times slower
+     */
+    TrackingAllocator(boolean leakDetection) {
         super(false);
+        this.leakDetection = leakDetection;
     }
 
     @Override
     protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
         ByteBuf buf = new UnpooledHeapByteBuf(this, initialCapacity, maxCapacity);
         allocated.add(buf);
-        return buf;
+        return leakDetection ? toLeakAwareBuffer(buf) : buf;
     }
 
     @Override

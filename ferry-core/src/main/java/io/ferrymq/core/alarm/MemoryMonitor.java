@@ -88,10 +88,6 @@ public final class MemoryMonitor {
         return used.get();
     }
 
-    public long highWatermarkBytes() {
-        return highWatermark;
-    }
-
     public boolean alarmOn() {
         return blocked;
     }

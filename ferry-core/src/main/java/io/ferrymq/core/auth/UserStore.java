@@ -4,7 +4,6 @@ import io.ferrymq.core.BrokerException;
 import io.ferrymq.core.Condition;
 
 import java.security.SecureRandom;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,14 +22,6 @@ public final class UserStore {
     /** Adds a user or replaces its password. */
     public void put(String username, String password) {
         users.put(username, PasswordHash.of(password, random));
-    }
-
-    public boolean delete(String username) {
-        return users.remove(username) != null;
-    }
-
-    public List<String> usernames() {
-        return List.copyOf(users.keySet());
     }
 
     /**

@@ -61,6 +61,7 @@ public record HeadersMatch(boolean any, List<Map.Entry<String, Object>> conditio
         if (!headers.containsKey(condition.getKey())) {
             return false;
         }
-        return condition.getValue() == null || FieldEquality.same(condition.getValue(), headers.get(condition.getKey()));
+        Object wanted = condition.getValue();
+        return wanted == null || FieldEquality.same(wanted, headers.get(condition.getKey()));
     }
 }

@@ -182,7 +182,6 @@ public final class LocalSession implements Session {
     @Override
     public CompletionStage<String> consume(ConsumeSpec spec, DeliverySink sink) {
         return call(() -> {
-            checkOpen();
             Queue queue = useQueue(spec.queue());
             String tag = spec.consumerTag() == null || spec.consumerTag().isEmpty()
                     ? services.names().generate("amq.ctag-") : spec.consumerTag();
@@ -223,7 +222,6 @@ public final class LocalSession implements Session {
     @Override
     public CompletionStage<Void> cancel(String consumerTag) {
         return run(() -> {
-            checkOpen();
             SessionConsumer consumer = ledger.consumer(consumerTag);
             if (consumer != null) {
                 boolean autoDelete = consumer.queue().removeConsumer(consumer);
@@ -237,16 +235,12 @@ public final class LocalSession implements Session {
 
     @Override
     public CompletionStage<GetResult> get(String queue, boolean noAck) {
-        return call(() -> {
-            checkOpen();
-            return useQueue(queue).get(noAck, ledger::deliverGet);
-        });
+        return call(() -> useQueue(queue).get(noAck, ledger::deliverGet));
     }
 
     @Override
     public CompletionStage<Void> qos(int prefetchCount, boolean global) {
         return run(() -> {
-            checkOpen();
             if (prefetchCount < 0) {
                 throw new BrokerException(Condition.PRECONDITION_FAILED, "prefetch count " + prefetchCount
                         + " is negative: use 0 for no limit");
@@ -311,7 +305,6 @@ public final class LocalSession implements Session {
     @Override
     public CompletionStage<Void> txSelect() {
         return run(() -> {
-            checkOpen();
             if (transaction == null) {
                 transaction = new Transaction();
             }
@@ -351,9 +344,9 @@ public final class LocalSession implements Session {
     }
 
     private Transaction requireTransaction() {
-        checkOpen();
         if (transaction == null) {
-            throw new BrokerException(Condition.PRECONDITION_FAILED, "channel is not transactional: send tx.select first");
+            throw new BrokerException(Condition.PRECONDITION_FAILED,
+                    "channel is not transactional: send tx.select first");
         }
         return transaction;
     }
@@ -393,7 +386,7 @@ public final class LocalSession implements Session {
         for (SessionConsumer consumer : closing.consumers()) {
             boolean autoDelete = consumer.queue().removeConsumer(consumer);
             if (reason != null) {
-                consumer.sink().cancelled(consumer.tag(), reason);
+                SessionLedger.tellCancelled(consumer, reason);
             }
             if (autoDelete) {
                 autoDelete(consumer.queue());
@@ -435,8 +428,10 @@ public final class LocalSession implements Session {
         }
     }
 
-    private static CompletionStage<Void> run(Runnable action) {
+    /** Runs an operation that answers the client; refused once the session is closed. */
+    private CompletionStage<Void> run(Runnable action) {
         try {
+            checkOpen();
             action.run();
             return CompletableFuture.completedFuture(null);
         } catch (BrokerException e) {
@@ -444,8 +439,9 @@ public final class LocalSession implements Session {
         }
     }
 
-    private static <T> CompletionStage<T> call(Supplier<T> action) {
+    private <T> CompletionStage<T> call(Supplier<T> action) {
         try {
+            checkOpen();
             return CompletableFuture.completedFuture(action.get());
         } catch (BrokerException e) {
             return CompletableFuture.failedFuture(e);

@@ -6,13 +6,16 @@ import io.ferrymq.core.Delivery;
 import io.ferrymq.core.Message;
 import io.ferrymq.core.queue.Queue;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.HashMap;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -26,6 +29,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * deliveries in increasing tag order even when several queues dispatch at once.
  */
 final class SessionLedger {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionLedger.class);
+
     private final ReentrantLock lock = new ReentrantLock();
     private final TreeMap<Long, UnackedDelivery> unacked = new TreeMap<>();
     private final Map<String, SessionConsumer> consumers = new HashMap<>();
@@ -73,7 +78,7 @@ final class SessionLedger {
         lock.lock();
         try {
             if (consumers.remove(consumer.tag(), consumer)) {
-                consumer.sink().cancelled(consumer.tag(), reason);
+                tellCancelled(consumer, reason);
             }
         } finally {
             lock.unlock();
@@ -118,7 +123,13 @@ final class SessionLedger {
             if (!settled) {
                 unacked.put(tag, new UnackedDelivery(tag, queue, deliveryId, consumer));
             }
-            consumer.sink().deliver(new Delivery(consumer.tag(), tag, deliveryCount > 0, deliveryCount, message));
+            Delivery delivery = new Delivery(consumer.tag(), tag, deliveryCount > 0, deliveryCount, message);
+            try {
+                consumer.sink().deliver(delivery);
+            } catch (RuntimeException e) {
+                // the delivery stays unacked and is requeued when the session closes
+                LOG.error("delivery sink of {} failed on delivery tag {}", consumer, tag, e);
+            }
             return true;
         } finally {
             lock.unlock();
@@ -250,6 +261,14 @@ final class SessionLedger {
             return closed;
         } finally {
             lock.unlock();
+        }
+    }
+
+    static void tellCancelled(SessionConsumer consumer, String reason) {
+        try {
+            consumer.sink().cancelled(consumer.tag(), reason);
+        } catch (RuntimeException e) {
+            LOG.error("delivery sink of {} failed on cancel", consumer, e);
         }
     }
 

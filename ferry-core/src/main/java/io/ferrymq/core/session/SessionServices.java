@@ -1,6 +1,5 @@
 package io.ferrymq.core.session;
 
-import io.ferrymq.common.Clock;
 import io.ferrymq.core.stats.BrokerStats;
 import io.ferrymq.core.vhost.Names;
 
@@ -11,6 +10,6 @@ import java.util.function.LongSupplier;
  *
  * @param consumerIds hands out broker-unique consumer ids, never 0
  */
-public record SessionServices(Clock clock, BrokerStats stats, Names names, int maxMessageSizeBytes,
+public record SessionServices(BrokerStats stats, Names names, int maxMessageSizeBytes,
                               LongSupplier consumerIds) {
 }

@@ -33,8 +33,9 @@ final class Equivalence {
         field("durable", what, declared.durable(), existing.durable());
         field("auto_delete", what, declared.autoDelete(), existing.autoDelete());
         field("internal", what, declared.internal(), existing.internal());
-        field("alternate-exchange", what, FieldEquality.render(alternate),
-                FieldEquality.render(existing.alternateExchange()), Objects.equals(alternate, existing.alternateExchange()));
+        String current = existing.alternateExchange();
+        field("alternate-exchange", what, FieldEquality.render(alternate), FieldEquality.render(current),
+                Objects.equals(alternate, current));
     }
 
     static void queue(Queue existing, QueueDeclaration declared) {

@@ -26,8 +26,9 @@ public final class Names {
     public static void checkLength(String kind, String name) {
         int bytes = name.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_NAME_BYTES) {
-            throw new BrokerException(Condition.PRECONDITION_FAILED, kind + " name '" + name.substring(0, Math.min(40, name.length()))
-                    + "...' is " + bytes + " bytes long: the limit is " + MAX_NAME_BYTES + " bytes of UTF-8");
+            String start = name.substring(0, Math.min(40, name.length()));
+            throw new BrokerException(Condition.PRECONDITION_FAILED, kind + " name '" + start + "...' is " + bytes
+                    + " bytes long: the limit is " + MAX_NAME_BYTES + " bytes of UTF-8");
         }
     }
 

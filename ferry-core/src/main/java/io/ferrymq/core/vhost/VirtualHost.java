@@ -257,8 +257,9 @@ public final class VirtualHost {
         String typeName = value == null ? ClassicQueueType.NAME : FieldValues.asString(value).orElse(null);
         QueueType type = typeName == null ? null : queueTypes.get(typeName);
         if (type == null) {
-            throw new BrokerException(Condition.PRECONDITION_FAILED, "unknown x-queue-type " + FieldEquality.render(value)
-                    + " for queue '" + queue + "' in vhost '" + name + "': supported types are " + queueTypes.keySet());
+            throw new BrokerException(Condition.PRECONDITION_FAILED, "unknown x-queue-type "
+                    + FieldEquality.render(value) + " for queue '" + queue + "' in vhost '" + name
+                    + "': supported types are " + queueTypes.keySet());
         }
         return type;
     }
@@ -407,7 +408,8 @@ public final class VirtualHost {
     }
 
     private BrokerException defaultExchangeRefused() {
-        return new BrokerException(Condition.ACCESS_REFUSED, "operation not permitted on the default exchange in vhost '"
-                + name + "': it takes only publishes; use a named exchange");
+        return new BrokerException(Condition.ACCESS_REFUSED,
+                "operation not permitted on the default exchange in vhost '" + name
+                        + "': it takes only publishes; use a named exchange");
     }
 }

@@ -152,7 +152,7 @@ class QueueMachinePropertyTest {
             }
         }
 
-        /** The gate: a consumer has credit while under its prefetch (0: unlimited); no higher priority may be skipped. */
+        /** The gate: credit while under the prefetch (0: unlimited); no higher priority may be skipped. */
         boolean credit(long consumerId) {
             AddStep consumer = consumers.get((int) consumerId);
             assertThat(consumer).as("gate asked about unknown consumer %d", consumerId).isNotNull();
@@ -168,7 +168,8 @@ class QueueMachinePropertyTest {
         }
 
         boolean hasCredit(AddStep consumer) {
-            return consumer.noAck() || consumer.prefetch() == 0 || inFlight.get(consumer.consumer()) < consumer.prefetch();
+            return consumer.noAck() || consumer.prefetch() == 0
+                    || inFlight.get(consumer.consumer()) < consumer.prefetch();
         }
 
         void exec(QueueCommand command) {

@@ -5,6 +5,8 @@ package io.ferrymq.amqp.codec.method;
 /**
  * {@code channel.close} (20/40), sent by either peer: request a channel close.
  * Synchronous: the sender waits for the peer's reply.
+ * {@code failingClassId} and {@code failingMethodId} are the spec's class-id and method-id:
+ * the method that caused the close, or 0 if none.
  */
 public record ChannelClose(int replyCode, String replyText, int failingClassId,
         int failingMethodId) implements AmqpMethod {

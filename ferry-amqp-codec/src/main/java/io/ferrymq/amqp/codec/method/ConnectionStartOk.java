@@ -3,6 +3,7 @@
 package io.ferrymq.amqp.codec.method;
 
 import io.ferrymq.common.message.LongString;
+
 import java.util.Map;
 
 /**
