@@ -53,7 +53,9 @@ import java.util.concurrent.TimeUnit;
  *       {@code authentication_failure_close}, with RabbitMQ's text pointing at the broker log,
  *       where the reason is; others just see the socket close;</li>
  *   <li>after sending {@code connection.close} we wait {@link #CLOSE_OK_TIMEOUT_MILLIS} at most for
- *       close-ok, ignoring everything else.</li>
+ *       close-ok, ignoring everything else; except after a frame the decoder could not decode
+ *       ({@link FrameDecodingException}): the decoder then discards all further input, so no
+ *       close-ok could be read, and the socket closes as soon as {@code connection.close} is out.</li>
  * </ul>
  *
  * <p>Inbound flow control and resource alarms are {@link FlowControl}'s.
@@ -163,7 +165,8 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter
             return;
         }
         if (error instanceof FrameDecodingException e) {
-            closeWithError(new AmqpError(ReplyCode.ofCode(e.replyCode()), e.getMessage(), e.classId(), e.methodId()));
+            closeAfterDecodingError(
+                    new AmqpError(ReplyCode.ofCode(e.replyCode()), e.getMessage(), e.classId(), e.methodId()));
         } else if (error instanceof IOException) {
             LOG.info("{}: socket failed, closing: {}", name, error.toString());
             closeNow();
@@ -339,12 +342,36 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter
      * close-ok, at most {@link #CLOSE_OK_TIMEOUT_MILLIS}.
      */
     void closeWithError(AmqpError error) {
-        if (state == State.CLOSING || state == State.CLOSED) {
+        if (!sendClose(error, State.CLOSING)) {
             return;
+        }
+        out.flush();
+        closeTimer = ctx.executor().schedule(this::closeNow, CLOSE_OK_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A frame the decoder could not decode (501, 502, or 540 for an unknown method): release
+     * everything, send {@code connection.close} and close the socket once it is flushed. The
+     * decoder discards all input after the bad frame, so waiting for close-ok would be in vain.
+     */
+    private void closeAfterDecodingError(AmqpError error) {
+        if (sendClose(error, State.CLOSED)) {
+            out.flushThenClose();
+        }
+    }
+
+    /**
+     * The start of both hard-error closes: releases everything and writes (without flushing)
+     * {@code connection.close}. Returns false when there is nothing more to do: the connection is
+     * already closing, or it is still before the protocol header and has just been dropped.
+     */
+    private boolean sendClose(AmqpError error, State next) {
+        if (state == State.CLOSING || state == State.CLOSED) {
+            return false;
         }
         if (state == State.AWAITING_HEADER) {
             closeNow();
-            return;
+            return false;
         }
         if (error.code == ReplyCode.CONNECTION_FORCED) {
             LOG.info("{}: closing: {}", name, error.replyText());
@@ -352,11 +379,10 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter
             LOG.warn("{}: closing with {}: {}", name, error.code.code, error.replyText());
         }
         // first, so that whatever releasing sets off cannot close a second time
-        state = State.CLOSING;
+        state = next;
         releaseAll();
         out.method(0, new ConnectionClose(error.code.code, error.replyText(), error.classId, error.methodId));
-        out.flush();
-        closeTimer = ctx.executor().schedule(this::closeNow, CLOSE_OK_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        return true;
     }
 
     /** A bug: logged with its stack trace; only this connection goes (541). */

@@ -57,7 +57,7 @@ public final class AmqpServer implements AutoCloseable {
     public AmqpServer(Broker broker, AmqpServerConfig config) {
         this.broker = broker;
         this.config = config;
-        this.serverProperties = ServerProperties.build(config.productVersion(), clusterName());
+        this.serverProperties = ServerProperties.build(config.productVersion(), config.nodeName());
     }
 
     /**
@@ -166,11 +166,5 @@ public final class AmqpServer implements AutoCloseable {
                         .awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS + 1_000);
             }
         }
-    }
-
-    /** RabbitMQ shows {@code rabbit@host}; we show {@code ferrymq@host} without a DNS lookup. */
-    private static String clusterName() {
-        String host = System.getenv("HOSTNAME");
-        return "ferrymq@" + (host == null || host.isBlank() ? "localhost" : host);
     }
 }

@@ -13,9 +13,12 @@ package io.ferrymq.amqp;
  *                               disables heartbeats unless the client asks for them
  * @param handshakeTimeoutMillis the time a client has from connecting to {@code connection.open-ok}
  * @param productVersion         the {@code version} server property clients see
+ * @param nodeName               the node's name ({@code ferrymq@<host>}), shown to clients as the
+ *                               {@code cluster_name} server property; ferry-server works it out
+ *                               once and gives the HTTP API the same
  */
 public record AmqpServerConfig(String host, int port, int channelMax, int frameMax, int heartbeatSeconds,
-                               int handshakeTimeoutMillis, String productVersion) {
+                               int handshakeTimeoutMillis, String productVersion, String nodeName) {
 
     /** The smallest frame-max AMQP allows (FRAME-MIN-SIZE). */
     public static final int MIN_FRAME_MAX = 4096;
@@ -37,17 +40,23 @@ public record AmqpServerConfig(String host, int port, int channelMax, int frameM
         if (handshakeTimeoutMillis <= 0) {
             throw new IllegalArgumentException("handshake timeout must be positive, was " + handshakeTimeoutMillis);
         }
+        if (nodeName == null || nodeName.isBlank()) {
+            throw new IllegalArgumentException("the node name must not be blank");
+        }
     }
 
-    /** RabbitMQ's defaults: port 5672, channel-max 2047, frame-max 131072, heartbeat 60 s, handshake 10 s. */
+    /**
+     * RabbitMQ's defaults: port 5672, channel-max 2047, frame-max 131072, heartbeat 60 s, handshake 10 s; node
+     * name {@code ferrymq@localhost} (no host name lookup here: a node passes its real name).
+     */
     public static AmqpServerConfig defaults() {
-        return new AmqpServerConfig("0.0.0.0", 5672, 2047, 131072, 60, 10_000, "0.1.0");
+        return new AmqpServerConfig("0.0.0.0", 5672, 2047, 131072, 60, 10_000, "0.1.0", "ferrymq@localhost");
     }
 
     /** The same settings on another port (tests use 0). */
     public AmqpServerConfig withPort(int newPort) {
         return new AmqpServerConfig(host, newPort, channelMax, frameMax, heartbeatSeconds, handshakeTimeoutMillis,
-                productVersion);
+                productVersion, nodeName);
     }
 
     /** channel-max as offered in tune: the configured value, with 0 ("no limit") spelled as 65535. */

@@ -95,9 +95,11 @@ final class ChannelMethods {
             reply(session().unbindExchange(unbind.destination(), unbind.source(), unbind.routingKey(),
                     unbind.arguments()), unbind, unbind.nowait() ? null : new ExchangeUnbindOk());
         } else if (method instanceof BasicRecoverAsync recover) {
-            reply(session().recover(recover.requeue()), recover, null);
+            refuseRecoverWithoutRequeue(recover.requeue(), recover);
+            reply(session().recover(true), recover, null);
         } else if (method instanceof BasicRecover recover) {
-            reply(session().recover(recover.requeue()), recover, new BasicRecoverOk());
+            refuseRecoverWithoutRequeue(recover.requeue(), recover);
+            reply(session().recover(true), recover, new BasicRecoverOk());
         } else if (method instanceof AccessRequest) {
             // access tickets are gone from 0-9-1; old clients still ask, and get the dummy ticket 1
             channel.reply(new AccessRequestOk(1));
@@ -136,5 +138,15 @@ final class ChannelMethods {
 
     private Session session() {
         return channel.session();
+    }
+
+    /**
+     * Redelivering to the same consumer without requeueing (requeue=false) is not implemented, as
+     * in RabbitMQ, which closes the connection with 540 rather than silently requeueing.
+     */
+    private static void refuseRecoverWithoutRequeue(boolean requeue, AmqpMethod method) {
+        if (!requeue) {
+            throw AmqpError.of(ReplyCode.NOT_IMPLEMENTED, "requeue=false", method);
+        }
     }
 }

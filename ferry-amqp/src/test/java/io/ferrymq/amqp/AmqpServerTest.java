@@ -35,7 +35,8 @@ class AmqpServerTest {
 
     @BeforeEach
     void start() {
-        server = new AmqpServer(broker, new AmqpServerConfig("127.0.0.1", 0, 2047, 131072, 60, 10_000, "test"));
+        server = new AmqpServer(broker, new AmqpServerConfig("127.0.0.1", 0, 2047, 131072, 60, 10_000, "test",
+                "ferrymq@test-node"));
         address = server.start();
     }
 
@@ -59,6 +60,8 @@ class AmqpServerTest {
     void javaClientPublishesWithConfirmsAndConsumes() throws Exception {
         try (Connection connection = factory().newConnection(); Channel channel = connection.createChannel()) {
             assertThat(connection.getServerProperties().get("product").toString()).isEqualTo("FerryMQ");
+            assertThat(connection.getServerProperties().get("cluster_name").toString())
+                    .isEqualTo("ferrymq@test-node");
             channel.queueDeclare("q", false, false, false, null);
             channel.confirmSelect();
             int count = 500;
@@ -152,7 +155,8 @@ class AmqpServerTest {
     @Test
     void aPortInUseIsReportedWithTheAddress() {
         AmqpServer second = new AmqpServer(broker,
-                new AmqpServerConfig("127.0.0.1", address.getPort(), 2047, 131072, 60, 10_000, "test"));
+                new AmqpServerConfig("127.0.0.1", address.getPort(), 2047, 131072, 60, 10_000, "test",
+                        "ferrymq@test-node"));
 
         assertThatThrownBy(second::start).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("127.0.0.1:" + address.getPort()).hasMessageContaining("in use");

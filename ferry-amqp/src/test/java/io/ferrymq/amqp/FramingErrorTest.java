@@ -96,6 +96,23 @@ class FramingErrorTest {
         ConnectionClose close = peer.expect(ConnectionClose.class);
         assertThat(close.replyCode()).isEqualTo(501);
         assertThat(close.replyText()).startsWith("FRAME_ERROR - ");
+        // the decoder now discards all input, so no close-ok could be read: no wait for one (clock frozen)
+        assertThat(peer.isOpen()).isFalse();
+    }
+
+    @Test
+    void undecodableArgumentsAreSyntaxErrorAndCloseTheSocketAtOnce() {
+        peer.open();
+        // queue.declare on channel 1 whose queue name claims 50 octets but has 1
+        peer.sendBytes(new byte[] {1, 0, 1, 0, 0, 0, 8, 0, 50, 0, 10, 0, 0, 50, 'q', (byte) 0xCE});
+
+        ConnectionClose close = peer.expect(ConnectionClose.class);
+        assertThat(close.replyCode()).isEqualTo(502);
+        assertThat(close.replyText()).startsWith("SYNTAX_ERROR - ");
+        assertThat(close.failingClassId()).isEqualTo(50);
+        assertThat(close.failingMethodId()).isEqualTo(10);
+        assertThat(peer.isOpen()).isFalse();
+        peer.expectNothing();
     }
 
     @Test

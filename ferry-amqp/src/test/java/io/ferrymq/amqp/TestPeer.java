@@ -53,7 +53,7 @@ final class TestPeer implements AutoCloseable {
 
     TestPeer(Broker broker, AmqpServerConfig config) {
         AmqpConnection connection = new AmqpConnection(broker, config,
-                ServerProperties.build(config.productVersion(), "ferrymq@test"));
+                ServerProperties.build(config.productVersion(), config.nodeName()));
         server = new EmbeddedChannel();
         server.freezeTime();
         server.pipeline()

@@ -9,6 +9,7 @@ import io.ferrymq.core.queue.Queue;
 import io.ferrymq.core.queue.QueueContext;
 import io.ferrymq.core.queue.QueueSettings;
 import io.ferrymq.core.queue.QueueType;
+import io.ferrymq.core.session.DirectReplyTo;
 import io.ferrymq.core.session.LocalConnection;
 import io.ferrymq.core.session.SessionServices;
 import io.ferrymq.core.stats.BrokerStats;
@@ -46,7 +47,8 @@ public final class LocalBroker implements Broker, BrokerView {
     public LocalBroker(BrokerConfig config, Clock clock) {
         this.memory = new MemoryMonitor(config.memoryHighWatermarkBytes());
         this.queueContext = new QueueContext(clock, memory, stats);
-        this.services = new SessionServices(stats, names, config.maxMessageSizeBytes(), ids::incrementAndGet);
+        this.services = new SessionServices(stats, names, config.maxMessageSizeBytes(), ids::incrementAndGet,
+                new DirectReplyTo());
         QueueType classic = new ClassicQueueType();
         this.queueTypes = Map.of(classic.name(), classic);
         users.put(config.defaultUser(), config.defaultPassword());

@@ -10,4 +10,11 @@ import io.ferrymq.common.message.MessageProperties;
  * @param routingKey the routing key it was published with
  */
 public record Message(String exchange, String routingKey, MessageProperties properties, byte[] body) {
+
+    /** Absent properties are {@link MessageProperties#EMPTY}, so no reader needs a null check. */
+    public Message {
+        if (properties == null) {
+            properties = MessageProperties.EMPTY;
+        }
+    }
 }

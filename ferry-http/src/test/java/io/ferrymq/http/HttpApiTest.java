@@ -2,7 +2,20 @@ package io.ferrymq.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ferrymq.core.BrokerView;
+import io.ferrymq.common.Clock;
+import io.ferrymq.common.message.MessageProperties;
+import io.ferrymq.core.BrokerConfig;
+import io.ferrymq.core.BrokerConnection;
+import io.ferrymq.core.ConnectionInfo;
+import io.ferrymq.core.ConsumeSpec;
+import io.ferrymq.core.Delivery;
+import io.ferrymq.core.DeliverySink;
+import io.ferrymq.core.LocalBroker;
+import io.ferrymq.core.Message;
+import io.ferrymq.core.PublishOutcome;
+import io.ferrymq.core.PublishRequest;
+import io.ferrymq.core.QueueDeclaration;
+import io.ferrymq.core.Session;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -17,61 +30,108 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The API's handler and endpoints over an embedded channel: no sockets. */
+/**
+ * The API's handler and endpoints over an embedded channel (no sockets), in front of a real {@link LocalBroker}
+ * whose state each test builds through the broker's own API.
+ */
 class HttpApiTest {
-    private final FakeBroker broker = new FakeBroker();
+    /** Small enough that one test message crosses it; the overview's messages stay far below. */
+    private static final int WATERMARK = 100;
+    private static final InetSocketAddress LOOPBACK_CLIENT = new InetSocketAddress("127.0.0.1", 50123);
+
+    private final LocalBroker broker = new LocalBroker(
+            new BrokerConfig("admin", "secret", WATERMARK, BrokerConfig.DEFAULT_MAX_MESSAGE_SIZE), Clock.system());
     private final AlarmsHealthCheck alarms = new AlarmsHealthCheck();
-    private final EmbeddedChannel channel = new ApiChannel(new HttpApiHandler(new BasicAuthenticator(broker),
+    private final HttpApiHandler handler = new HttpApiHandler(new BasicAuthenticator(broker),
             new Router(List.of(
                     new Route(HttpMethod.GET, "/api/overview", new OverviewEndpoint(
                             new NodeInfo("1.2.3", "ferry@box", List.of(new Listener("amqp", 5672))), broker)),
                     new Route(HttpMethod.GET, "/api/health/checks/alarms", alarms))),
-            HttpServer.jsonMapper()));
+            HttpServer.jsonMapper());
+    private final List<EmbeddedChannel> channels = new ArrayList<>();
+    private final EmbeddedChannel channel = channel(LOOPBACK_CLIENT);
+    private final List<BrokerConnection> connections = new ArrayList<>();
     private final ObjectMapper json = new ObjectMapper();
+
+    HttpApiTest() {
+        broker.addAlarmListener(alarms); // as HttpServer.start() does
+    }
 
     @AfterEach
     void close() {
-        channel.finishAndReleaseAll();
+        channels.forEach(EmbeddedChannel::finishAndReleaseAll);
+        connections.forEach(BrokerConnection::close);
+        broker.removeAlarmListener(alarms);
+        broker.shutdown();
     }
 
     @Test
     void overviewDescribesTheNodeItsListenersAndTotals() throws IOException {
-        broker.connections = 2;
-        broker.exchanges = List.of(new BrokerView.ExchangeSnapshot("/", "", "direct", true, false, false, Map.of()));
-        broker.queues = List.of(queue("a", 3, 1, 1), queue("b", 4, 0, 2));
+        Session session = connect("c1").openSession();
+        connect("c2");
+        declareQueue(session, "a");
+        declareQueue(session, "b");
+        for (int i = 0; i < 4; i++) {
+            publish(session, "a", "m" + i);
+            publish(session, "b", "m" + i);
+        }
+        assertThat(join(session.get("a", false)).isEmpty()).isFalse(); // a: 3 ready, 1 unacknowledged
+        consume(session, "a");
+        consume(session, "b");
+        consume(session, "b");
 
         FullHttpResponse response = send(get("/api/overview?columns=x", "admin", "secret"));
 
         assertThat(response.status().code()).isEqualTo(200);
         assertThat(response.headers().get(HttpHeaderNames.CONTENT_TYPE)).isEqualTo("application/json");
+        // exchanges: the default one and amq.direct, amq.fanout, amq.topic, amq.headers, amq.match of vhost "/"
         assertThat(body(response)).isEqualTo(json.readTree("""
                 {"product_name": "FerryMQ", "product_version": "1.2.3", "node": "ferry@box",
                  "listeners": [{"protocol": "amqp", "port": 5672}, {"protocol": "http", "port": 15672}],
-                 "object_totals": {"connections": 2, "exchanges": 1, "queues": 2, "consumers": 3},
+                 "object_totals": {"connections": 2, "exchanges": 6, "queues": 2, "consumers": 3},
                  "queue_totals": {"messages": 8, "messages_ready": 7, "messages_unacknowledged": 1}}
                 """));
-        assertThat(broker.lastLoginFromLoopback).isTrue();
     }
 
     @Test
-    void alarmsCheckFollowsTheBrokersAlarm() throws IOException {
+    void alarmsCheckFollowsTheBrokersMemoryAlarm() throws IOException {
+        Session session = connect("c1").openSession();
+        declareQueue(session, "q");
         assertThat(body(send(get("/api/health/checks/alarms", "admin", "secret"))))
                 .isEqualTo(json.readTree("{\"status\": \"ok\"}"));
 
-        alarms.blocked("memory high watermark reached");
+        publish(session, "q", "x".repeat(WATERMARK + 1));
+        assertThat(broker.memoryAlarm()).isTrue();
         FullHttpResponse blocked = send(get("/api/health/checks/alarms", "admin", "secret"));
         assertThat(blocked.status().code()).isEqualTo(503);
-        assertThat(body(blocked)).isEqualTo(json.readTree(
-                "{\"status\": \"failed\", \"reason\": \"memory high watermark reached\"}"));
+        JsonNode health = body(blocked);
+        assertThat(health.get("status").asText()).isEqualTo("failed");
+        assertThat(health.get("reason").asText()).startsWith("memory high watermark reached");
 
-        alarms.unblocked();
-        assertThat(send(get("/api/health/checks/alarms", "admin", "secret")).status().code()).isEqualTo(200);
+        assertThat(join(session.purgeQueue("q"))).isEqualTo(1);
+        assertThat(broker.memoryAlarm()).isFalse();
+        FullHttpResponse cleared = send(get("/api/health/checks/alarms", "admin", "secret"));
+        assertThat(cleared.status().code()).isEqualTo(200);
+        assertThat(body(cleared)).isEqualTo(json.readTree("{\"status\": \"ok\"}"));
+    }
+
+    @Test
+    void theLoopbackOnlyGuestMayUseTheApiFromLoopbackOnly() throws IOException {
+        broker.users().put("guest", "guest");
+        EmbeddedChannel remote = channel(new InetSocketAddress("192.0.2.7", 50123));
+
+        assertThat(send(get("/api/overview", "guest", "guest")).status().code()).isEqualTo(200);
+        FullHttpResponse refused = send(remote, get("/api/overview", "guest", "guest"));
+        assertThat(refused.status().code()).isEqualTo(401);
+        assertThat(body(refused).get("reason").asText()).contains("can only connect via localhost");
     }
 
     @Test
@@ -81,7 +141,8 @@ class HttpApiTest {
         assertThat(response.status().code()).isEqualTo(401);
         assertThat(response.headers().get(HttpHeaderNames.WWW_AUTHENTICATE)).isEqualTo("Basic realm=\"FerryMQ\"");
         assertThat(body(response)).isEqualTo(json.readTree(
-                "{\"error\": \"not_authorized\", \"reason\": \"user 'admin' or its password is wrong\"}"));
+                "{\"error\": \"not_authorized\", "
+                        + "\"reason\": \"login refused for user 'admin': wrong user name or password\"}"));
     }
 
     @Test
@@ -102,12 +163,57 @@ class HttpApiTest {
         assertThat(body(response).get("error").asText()).isEqualTo("not_found");
     }
 
-    private static BrokerView.QueueSnapshot queue(String name, int ready, int unacked, int consumers) {
-        return new BrokerView.QueueSnapshot("/", name, "classic", false, false, false, Map.of(), ready, unacked,
-                consumers);
+    private BrokerConnection connect(String id) {
+        BrokerConnection connection = broker.connect(
+                new ConnectionInfo(id, "admin", "127.0.0.1", "AMQP 0-9-1", Map.of()), LocalBroker.DEFAULT_VHOST);
+        connections.add(connection);
+        return connection;
+    }
+
+    private static void declareQueue(Session session, String name) {
+        join(session.declareQueue(new QueueDeclaration(name, false, false, false, false, Map.of())));
+    }
+
+    private static void publish(Session session, String queue, String body) {
+        Message message = new Message("", queue, MessageProperties.EMPTY, body.getBytes(StandardCharsets.UTF_8));
+        assertThat(join(session.publish(new PublishRequest(message, false)))).isEqualTo(PublishOutcome.ROUTED);
+    }
+
+    /** A manual-ack consumer that never has credit, like one whose socket is not writable: it takes nothing. */
+    private static void consume(Session session, String queue) {
+        join(session.consume(new ConsumeSpec(queue, "", false, false, false, Map.of()), new DeliverySink() {
+            @Override
+            public void deliver(Delivery delivery) {
+                throw new AssertionError("a consumer without credit was given " + delivery);
+            }
+
+            @Override
+            public void cancelled(String consumerTag, String reason) {
+            }
+
+            @Override
+            public boolean hasCredit() {
+                return false;
+            }
+        }));
+    }
+
+    /** The in-memory broker completes its stages on the calling thread. */
+    private static <T> T join(CompletionStage<T> stage) {
+        return stage.toCompletableFuture().join();
+    }
+
+    private EmbeddedChannel channel(InetSocketAddress remote) {
+        EmbeddedChannel created = new ApiChannel(handler, remote);
+        channels.add(created);
+        return created;
     }
 
     private FullHttpResponse send(FullHttpRequest request) {
+        return send(channel, request);
+    }
+
+    private static FullHttpResponse send(EmbeddedChannel channel, FullHttpRequest request) {
         channel.writeInbound(request);
         FullHttpResponse response = channel.readOutbound();
         assertThat(response).isNotNull();
@@ -130,10 +236,13 @@ class HttpApiTest {
         return request;
     }
 
-    /** An embedded channel with the socket addresses of a loopback connection to port 15672. */
+    /** An embedded channel with the socket addresses of a connection from {@code remote} to port 15672. */
     private static final class ApiChannel extends EmbeddedChannel {
-        ApiChannel(HttpApiHandler handler) {
+        private final InetSocketAddress remote;
+
+        ApiChannel(HttpApiHandler handler, InetSocketAddress remote) {
             super(handler);
+            this.remote = remote;
         }
 
         @Override
@@ -143,7 +252,7 @@ class HttpApiTest {
 
         @Override
         protected SocketAddress remoteAddress0() {
-            return new InetSocketAddress("127.0.0.1", 50123);
+            return remote;
         }
     }
 }

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class HandshakeTimeoutIT {
 
     @RegisterExtension
-    static final FerryBrokerExtension broker = new FerryBrokerExtension().withConfig("handshake_timeout", "1000");
+    static final FerryBrokerExtension broker = new FerryBrokerExtension().withConfig("handshake_timeout", "2000");
 
     RawAmqp raw;
 
@@ -26,14 +26,14 @@ class HandshakeTimeoutIT {
     @Test
     void silentSocketIsClosed() throws Exception {
         raw = RawAmqp.connect(broker);
-        assertThat(raw.awaitEof()).as("closed within %s (handshake_timeout 1 s)", Amqp.TIMEOUT).isTrue();
+        assertThat(raw.awaitEof()).as("closed within %s (handshake_timeout 2 s)", Amqp.TIMEOUT).isTrue();
     }
 
     @Test
     void headerOnlyIsClosed() throws Exception {
         raw = RawAmqp.connect(broker);
         raw.start(); // connection.start arrives, then we say nothing more
-        assertThat(raw.awaitEof()).as("closed within %s (handshake_timeout 1 s)", Amqp.TIMEOUT).isTrue();
+        assertThat(raw.awaitEof()).as("closed within %s (handshake_timeout 2 s)", Amqp.TIMEOUT).isTrue();
     }
 
     @Test
@@ -41,7 +41,7 @@ class HandshakeTimeoutIT {
         raw = RawAmqp.connect(broker);
         raw.start();
         raw.startOkAndTune(); // no tune-ok, no connection.open
-        assertThat(raw.awaitEof()).as("closed within %s (handshake_timeout 1 s)", Amqp.TIMEOUT).isTrue();
+        assertThat(raw.awaitEof()).as("closed within %s (handshake_timeout 2 s)", Amqp.TIMEOUT).isTrue();
     }
 
     @Test
@@ -49,7 +49,7 @@ class HandshakeTimeoutIT {
         raw = RawAmqp.connect(broker).handshake();
         raw.openChannel(1);
         // well past handshake_timeout, an opened connection is still served
-        raw.socket.setSoTimeout(2_500);
+        raw.socket.setSoTimeout(3_000);
         assertThat(raw.awaitEof()).as("an opened connection must not be closed by the handshake timer").isFalse();
         raw.socket.setSoTimeout((int) Amqp.TIMEOUT.toMillis());
         raw.writeMethod(1, RawAmqp.queueDeclare("", new byte[0]));

@@ -27,6 +27,7 @@ public final class FerryServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FerryServer.class);
 
     private final ServerConfig config;
+    private final String nodeName;
     private final LocalBroker broker;
     private final InetSocketAddress amqpAddress;
     private final InetSocketAddress httpAddress;
@@ -34,9 +35,10 @@ public final class FerryServer implements AutoCloseable {
     private final Deque<AutoCloseable> stopOrder;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private FerryServer(ServerConfig config, LocalBroker broker, InetSocketAddress amqpAddress,
+    private FerryServer(ServerConfig config, String nodeName, LocalBroker broker, InetSocketAddress amqpAddress,
                         InetSocketAddress httpAddress, Deque<AutoCloseable> stopOrder) {
         this.config = config;
+        this.nodeName = nodeName;
         this.broker = broker;
         this.amqpAddress = amqpAddress;
         this.httpAddress = httpAddress;
@@ -59,18 +61,20 @@ public final class FerryServer implements AutoCloseable {
             var broker = new LocalBroker(brokerConfig(config), Clock.system());
             started.push(broker::shutdown);
 
-            var amqp = new AmqpServer(broker, amqpConfig(config));
+            // worked out once, so that AMQP clients (cluster_name) and the HTTP API (node) see the same name
+            String nodeName = HostNames.nodeName();
+            var amqp = new AmqpServer(broker, amqpConfig(config, nodeName));
             InetSocketAddress amqpAddress = listen(config.amqpHost(), config.amqpPort(), amqp::start);
             started.push(amqp);
 
-            var node = new NodeInfo(FerryVersion.current(), HostNames.nodeName(),
+            var node = new NodeInfo(FerryVersion.current(), nodeName,
                     List.of(new Listener("amqp", amqpAddress.getPort())));
             var http = new HttpServer(config.httpHost(), config.httpPort(), broker, broker, node);
             InetSocketAddress httpAddress = listen(config.httpHost(), config.httpPort(), http::start);
             started.push(http);
             log.info("HTTP API on http://{}:{}/api/", HostNames.forUrl(config.httpHost()), httpAddress.getPort());
 
-            return new FerryServer(config, broker, amqpAddress, httpAddress, started);
+            return new FerryServer(config, nodeName, broker, amqpAddress, httpAddress, started);
         } catch (RuntimeException failure) {
             stopAll(started, failure);
             throw failure;
@@ -91,6 +95,11 @@ public final class FerryServer implements AutoCloseable {
 
     public ServerConfig config() {
         return config;
+    }
+
+    /** {@code ferrymq@<hostname>}: the AMQP {@code cluster_name} server property and the HTTP API's node. */
+    public String nodeName() {
+        return nodeName;
     }
 
     /**
@@ -116,9 +125,9 @@ public final class FerryServer implements AutoCloseable {
         return new BrokerConfig(config.defaultUser(), config.defaultPass(), watermark, config.maxMessageSizeBytes());
     }
 
-    private static AmqpServerConfig amqpConfig(ServerConfig config) {
+    private static AmqpServerConfig amqpConfig(ServerConfig config, String nodeName) {
         return new AmqpServerConfig(config.amqpHost(), config.amqpPort(), config.channelMax(), config.frameMax(),
-                config.heartbeatSeconds(), config.handshakeTimeoutMillis(), FerryVersion.current());
+                config.heartbeatSeconds(), config.handshakeTimeoutMillis(), FerryVersion.current(), nodeName);
     }
 
     /** A listener's start: binds and returns the bound address. */

@@ -14,6 +14,30 @@ final class HostNames {
         return host.contains(":") ? "[" + host + "]" : host;
     }
 
+    /**
+     * A host a client on this machine can connect to for a listener bound to {@code boundHost}: the host itself, or
+     * {@code localhost} for a wildcard ({@code 0.0.0.0}, {@code ::}), which names no address to connect to.
+     */
+    static String connectable(String boundHost) {
+        return isWildcard(boundHost) ? "localhost" : boundHost;
+    }
+
+    /** {@code 0.0.0.0} or any spelling of the IPv6 wildcard ({@code ::}, {@code 0:0:0:0:0:0:0:0}); no DNS lookup. */
+    static boolean isWildcard(String host) {
+        if (host.equals("0.0.0.0")) {
+            return true;
+        }
+        if (!host.contains(":")) { // not an IPv6 literal
+            return false;
+        }
+        try {
+            // in brackets the JDK only parses an IPv6 literal and refuses anything else, never looking it up
+            return InetAddress.getByName("[" + host + "]").isAnyLocalAddress();
+        } catch (UnknownHostException notALiteral) {
+            return false;
+        }
+    }
+
     /** {@code ferrymq@<hostname>}, after RabbitMQ's {@code rabbit@<hostname>}. */
     static String nodeName() {
         try {

@@ -51,8 +51,9 @@ final class ServerCommand implements Callable<Integer> {
             FerryServer server = FerryServer.start(config);
             // Covers exits that bypass the signal handlers (SIGHUP, System.exit elsewhere); close() is idempotent.
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "ferry-shutdown-hook"));
+            // a wildcard bind address is no address to connect to: the line shows localhost then
             out.println("FerryMQ " + FerryVersion.current() + " ready: amqp://"
-                    + HostNames.forUrl(config.amqpHost()) + ":" + server.amqpPort());
+                    + HostNames.forUrl(HostNames.connectable(config.amqpHost())) + ":" + server.amqpPort());
             out.flush();
             log.info("{} received", signals.await());
             server.close();

@@ -4,6 +4,9 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -44,6 +47,35 @@ class FerryBrokerExtensionIT {
                 .contains("\"product_name\":\"FerryMQ\"")
                 .contains("{\"protocol\":\"amqp\",\"port\":" + broker.amqpPort() + "}")
                 .contains("{\"protocol\":\"http\",\"port\":" + broker.httpPort() + "}");
+    }
+
+    @Test
+    void amqpAndTheHttpApiShowOneNodeName() throws Exception {
+        String nodeName = broker.server().nodeName();
+        assertThat(nodeName).startsWith("ferrymq@");
+
+        assertThat(get("/api/overview", "guest", "guest").body()).contains("\"node\":\"" + nodeName + "\"");
+        // connection.start, the broker's first frame, carries the name as the cluster_name server property
+        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), broker.amqpPort())) {
+            client.setSoTimeout(10_000);
+            client.getOutputStream().write(new byte[] {'A', 'M', 'Q', 'P', 0, 0, 9, 1});
+            DataInputStream in = new DataInputStream(client.getInputStream());
+            assertThat(in.readUnsignedByte()).as("frame type").isEqualTo(1);
+            assertThat(in.readUnsignedShort()).as("channel").isZero();
+            byte[] payload = new byte[in.readInt()];
+            in.readFully(payload);
+            // the field-table entry: shortstr key, 'S' (longstr), 4-octet length, the value
+            byte[] value = nodeName.getBytes(StandardCharsets.UTF_8);
+            ByteArrayOutputStream entry = new ByteArrayOutputStream();
+            DataOutputStream entryOut = new DataOutputStream(entry);
+            entryOut.writeByte("cluster_name".length());
+            entryOut.writeBytes("cluster_name");
+            entryOut.writeByte('S');
+            entryOut.writeInt(value.length);
+            entryOut.write(value);
+            assertThat(new String(payload, StandardCharsets.ISO_8859_1))
+                    .contains(entry.toString(StandardCharsets.ISO_8859_1));
+        }
     }
 
     @Test

@@ -42,6 +42,19 @@ class FerryServerProcessIT {
     }
 
     @Test
+    void boundToEveryInterfaceTheReadyLineShowsLocalhost() throws IOException {
+        try (ChildBroker broker = ChildBroker.builder(dir.resolve("data")).outputDir(dir.resolve("out"))
+                .withConfig("listeners.tcp.default", "0.0.0.0:0").start()) {
+            assertThat(broker.stdout().lines().filter(line -> line.contains(" ready: ")))
+                    .singleElement().asString()
+                    .matches("FerryMQ \\S+ ready: amqp://localhost:" + broker.amqpPort());
+            try (Socket client = new Socket(InetAddress.getLoopbackAddress(), broker.amqpPort())) {
+                assertThat(client.isConnected()).isTrue();
+            }
+        }
+    }
+
+    @Test
     void aTakenPortIsOneLineOnStderrAndExit1() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
              ChildBroker broker = ChildBroker.builder(dir.resolve("data")).outputDir(dir.resolve("out"))

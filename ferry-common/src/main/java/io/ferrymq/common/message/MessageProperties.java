@@ -38,6 +38,11 @@ public record MessageProperties(
                 correlationId, replyTo, expiration, messageId, timestamp, type, userId, appId, clusterId);
     }
 
+    public MessageProperties withReplyTo(String newReplyTo) {
+        return new MessageProperties(contentType, contentEncoding, headers, deliveryMode, priority,
+                correlationId, newReplyTo, expiration, messageId, timestamp, type, userId, appId, clusterId);
+    }
+
     public MessageProperties withExpiration(String newExpiration) {
         return new MessageProperties(contentType, contentEncoding, headers, deliveryMode, priority,
                 correlationId, replyTo, newExpiration, messageId, timestamp, type, userId, appId, clusterId);

@@ -48,6 +48,9 @@ public final class LocalSession implements Session {
     private int consumerPrefetch;
     private String lastDeclaredQueue;
     private Transaction transaction;
+    /** The direct reply-to consumer's tag and reply token, or null when there is none. */
+    private String replyConsumerTag;
+    private String replyToken;
 
     LocalSession(LocalConnection connection, VirtualHost vhost, SessionServices services) {
         this.connection = connection;
@@ -84,6 +87,9 @@ public final class LocalSession implements Session {
     @Override
     public CompletionStage<QueueDeclareResult> declareQueue(QueueDeclaration declaration) {
         return call(() -> {
+            if (declaration.passive() && DirectReplyTo.isPseudoQueue(declaration.name())) {
+                return new QueueDeclareResult(declaration.name(), 0, 0);
+            }
             QueueDeclaration effective = declaration;
             if (declaration.passive() && declaration.name().isEmpty()) {
                 effective = new QueueDeclaration(lastDeclaredQueue(), true, declaration.durable(),
@@ -152,6 +158,11 @@ public final class LocalSession implements Session {
                 throw new BrokerException(Condition.PRECONDITION_FAILED, "message size " + message.body().length
                         + " is larger than configured max size " + services.maxMessageSizeBytes());
             }
+            checkUserId(message);
+            message = rewriteReplyTo(message);
+            if (message.exchange().isEmpty() && DirectReplyTo.isReplyAddress(message.routingKey())) {
+                return CompletableFuture.completedFuture(reply(message));
+            }
             Exchange exchange = vhost.exchangeForPublish(message.exchange());
             if (transaction != null) {
                 CompletableFuture<PublishOutcome> outcome = new CompletableFuture<>();
@@ -161,6 +172,39 @@ public final class LocalSession implements Session {
             return CompletableFuture.completedFuture(enqueue(exchange, message));
         } catch (BrokerException e) {
             return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** A request asking for a direct reply gets this session's reply address as its reply-to. */
+    private Message rewriteReplyTo(Message message) {
+        if (!DirectReplyTo.isPseudoQueue(message.properties().replyTo())) {
+            return message;
+        }
+        if (replyToken == null) {
+            throw new BrokerException(Condition.PRECONDITION_FAILED, "fast reply consumer does not exist: consume '"
+                    + DirectReplyTo.QUEUE + "' with no-ack on this channel before publishing with it as reply-to");
+        }
+        return new Message(message.exchange(), message.routingKey(),
+                message.properties().withReplyTo(DirectReplyTo.PREFIX + replyToken), message.body());
+    }
+
+    /** Delivers a reply straight to the requester's channel; UNROUTED when the requester is gone. */
+    private PublishOutcome reply(Message message) {
+        services.stats().published();
+        DirectReplyTo.Target target = services.directReplies().target(vhost.name(), message.routingKey());
+        if (target != null && target.ledger().deliverReply(target.consumerTag(), target.sink(), message)) {
+            return PublishOutcome.ROUTED;
+        }
+        return PublishOutcome.UNROUTED;
+    }
+
+    /** RabbitMQ's user-id validation: a publisher may only claim to be the user it logged in as. */
+    private void checkUserId(Message message) {
+        String claimed = message.properties().userId();
+        String user = connection.info().user();
+        if (claimed != null && !claimed.equals(user)) {
+            throw new BrokerException(Condition.PRECONDITION_FAILED, "user_id property set to '" + claimed
+                    + "' but authenticated user was '" + user + "'");
         }
     }
 
@@ -182,9 +226,12 @@ public final class LocalSession implements Session {
     @Override
     public CompletionStage<String> consume(ConsumeSpec spec, DeliverySink sink) {
         return call(() -> {
-            Queue queue = useQueue(spec.queue());
             String tag = spec.consumerTag() == null || spec.consumerTag().isEmpty()
                     ? services.names().generate("amq.ctag-") : spec.consumerTag();
+            if (DirectReplyTo.isPseudoQueue(spec.queue())) {
+                return consumeReplies(tag, spec, sink);
+            }
+            Queue queue = useQueue(spec.queue());
             SessionConsumer consumer = new SessionConsumer(ledger, services.consumerIds().getAsLong(), tag, queue,
                     sink, priority(spec, queue), spec.noAck(), spec.exclusive(), consumerPrefetch);
             if (!ledger.addConsumer(consumer)) {
@@ -199,6 +246,32 @@ public final class LocalSession implements Session {
             }
             return tag;
         });
+    }
+
+    private String consumeReplies(String tag, ConsumeSpec spec, DeliverySink sink) {
+        if (!spec.noAck()) {
+            throw new BrokerException(Condition.PRECONDITION_FAILED, "reply consumer cannot acknowledge: consume '"
+                    + DirectReplyTo.QUEUE + "' with no-ack");
+        }
+        if (replyToken != null) {
+            throw new BrokerException(Condition.PRECONDITION_FAILED, "reply consumer already set on this channel");
+        }
+        if (ledger.consumer(tag) != null) {
+            throw new BrokerException(Condition.NOT_ALLOWED, "attempt to reuse consumer tag '" + tag
+                    + "' on this channel: cancel it first or use another tag");
+        }
+        replyToken = services.names().generate("");
+        replyConsumerTag = tag;
+        services.directReplies().register(replyToken, new DirectReplyTo.Target(vhost.name(), ledger, tag, sink));
+        return tag;
+    }
+
+    private void stopReplies() {
+        if (replyToken != null) {
+            services.directReplies().unregister(replyToken);
+            replyToken = null;
+            replyConsumerTag = null;
+        }
     }
 
     private static int priority(ConsumeSpec spec, Queue queue) {
@@ -222,6 +295,10 @@ public final class LocalSession implements Session {
     @Override
     public CompletionStage<Void> cancel(String consumerTag) {
         return run(() -> {
+            if (consumerTag.equals(replyConsumerTag)) {
+                stopReplies();
+                return;
+            }
             SessionConsumer consumer = ledger.consumer(consumerTag);
             if (consumer != null) {
                 boolean autoDelete = consumer.queue().removeConsumer(consumer);
@@ -369,6 +446,7 @@ public final class LocalSession implements Session {
      * buffered publishes completed with REJECTED.
      */
     void terminate(String reason) {
+        stopReplies();
         SessionLedger.Closing closing = ledger.close();
         if (closing == null) {
             return;

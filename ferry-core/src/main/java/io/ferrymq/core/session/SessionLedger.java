@@ -3,6 +3,7 @@ package io.ferrymq.core.session;
 import io.ferrymq.core.BrokerException;
 import io.ferrymq.core.Condition;
 import io.ferrymq.core.Delivery;
+import io.ferrymq.core.DeliverySink;
 import io.ferrymq.core.Message;
 import io.ferrymq.core.queue.Queue;
 
@@ -123,13 +124,28 @@ final class SessionLedger {
             if (!settled) {
                 unacked.put(tag, new UnackedDelivery(tag, queue, deliveryId, consumer));
             }
-            Delivery delivery = new Delivery(consumer.tag(), tag, deliveryCount > 0, deliveryCount, message);
+            Delivery delivery = new Delivery(consumer.tag(), tag, deliveryCount > 0, deliveryCount,
+                    DeliveryCountHeader.apply(message, deliveryCount));
             try {
                 consumer.sink().deliver(delivery);
             } catch (RuntimeException e) {
                 // the delivery stays unacked and is requeued when the session closes
                 LOG.error("delivery sink of {} failed on delivery tag {}", consumer, tag, e);
             }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Numbers a direct reply-to delivery (no-ack, no queue, no prefetch); false once closed. */
+    boolean deliverReply(String consumerTag, DeliverySink sink, Message message) {
+        lock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            sink.deliver(new Delivery(consumerTag, nextTag++, false, 0, message));
             return true;
         } finally {
             lock.unlock();
@@ -144,7 +160,8 @@ final class SessionLedger {
             if (!settled) {
                 unacked.put(tag, new UnackedDelivery(tag, queue, deliveryId, null));
             }
-            return new Delivery(null, tag, deliveryCount > 0, deliveryCount, message);
+            return new Delivery(null, tag, deliveryCount > 0, deliveryCount,
+                    DeliveryCountHeader.apply(message, deliveryCount));
         } finally {
             lock.unlock();
         }

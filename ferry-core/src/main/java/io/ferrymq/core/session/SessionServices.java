@@ -8,8 +8,9 @@ import java.util.function.LongSupplier;
 /**
  * What sessions need from the broker.
  *
- * @param consumerIds hands out broker-unique consumer ids, never 0
+ * @param consumerIds   hands out broker-unique consumer ids, never 0
+ * @param directReplies the reply consumers of direct reply-to, broker-wide
  */
 public record SessionServices(BrokerStats stats, Names names, int maxMessageSizeBytes,
-                              LongSupplier consumerIds) {
+                              LongSupplier consumerIds, DirectReplyTo directReplies) {
 }
