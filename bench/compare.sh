@@ -18,7 +18,7 @@ RABBIT_PORT=${RABBIT_BENCH_PORT:-5672}
 OUT=${OUT:-/tmp/ferry-compare/$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
 
-[ -x "$SHARED_BENCH/peer-compare.sh" ] || { echo "compare.sh: $SHARED_BENCH/peer-compare.sh not found" >&2; exit 2; }
+[ -f "$SHARED_BENCH/peer-compare.sh" ] || { echo "compare.sh: $SHARED_BENCH/peer-compare.sh not found" >&2; exit 2; }
 
 ferry_pid=""
 rabbit_started=0
@@ -29,7 +29,7 @@ cleanup() {
     kill -9 "$ferry_pid" 2>/dev/null || true
   fi
   if [ "$rabbit_started" = 1 ]; then
-    RABBITMQ_NODE_PORT=$RABBIT_PORT "$SHARED_BENCH/rabbitmq-up.sh" stop >/dev/null 2>&1 || true
+    RABBITMQ_NODE_PORT=$RABBIT_PORT bash "$SHARED_BENCH/rabbitmq-up.sh" stop >/dev/null 2>&1 || true
   fi
   rm -rf "$OUT/ferry-data"
 }
@@ -39,7 +39,7 @@ echo "== building FerryMQ"
 (cd "$ROOT" && mvn -q -B -DskipTests -pl ferry-server -am package)
 
 echo "== starting RabbitMQ on 127.0.0.1:$RABBIT_PORT"
-RABBITMQ_NODE_PORT=$RABBIT_PORT "$SHARED_BENCH/rabbitmq-up.sh" start
+RABBITMQ_NODE_PORT=$RABBIT_PORT bash "$SHARED_BENCH/rabbitmq-up.sh" start
 rabbit_started=1
 
 echo "== starting FerryMQ on 127.0.0.1:$FERRY_PORT"
@@ -54,7 +54,7 @@ done
 grep -q "ready: amqp://" "$OUT/ferry.log" || { echo "FerryMQ did not start" >&2; cat "$OUT/ferry.log" >&2; exit 1; }
 
 echo "== running PerfTest scenarios (results in $OUT)"
-"$SHARED_BENCH/peer-compare.sh" -o "$OUT/results" "$@" \
+bash "$SHARED_BENCH/peer-compare.sh" -o "$OUT/results" "$@" \
   --pid "ferrymq=$ferry_pid" \
   "ferrymq=amqp://guest:guest@127.0.0.1:$FERRY_PORT" \
   "rabbitmq=amqp://guest:guest@127.0.0.1:$RABBIT_PORT"
