@@ -39,8 +39,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class AmqpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AmqpServer.class);
-    /** Bounds on bytes queued for a socket: above the high mark consumers get no more deliveries. */
-    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(128 * 1024, 512 * 1024);
+    /**
+     * Bounds on bytes queued for a socket: above the high mark consumers get no more deliveries, below the low
+     * mark they get them again. Kept to a few frame-writer spills (64 KiB each): bytes queued here only wait while
+     * the kernel's send buffer keeps the socket busy, so larger marks (formerly 128/512 KiB) add latency whenever a
+     * consumer falls behind. See docs/BENCHMARKS.md, "Scenario a latency".
+     */
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(64 * 1024, 128 * 1024);
     private static final String SHUTDOWN_REASON = "broker shutting down";
     private static final long QUIET_PERIOD_MILLIS = 0;
     private static final long SHUTDOWN_TIMEOUT_MILLIS = 2_000;

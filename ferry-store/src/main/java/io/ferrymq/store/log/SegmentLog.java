@@ -1,0 +1,362 @@
+package io.ferrymq.store.log;
+
+import io.ferrymq.store.Durability;
+import io.ferrymq.store.StoreConfig;
+import io.ferrymq.store.StoreException;
+import io.ferrymq.store.file.StoreFile;
+import io.ferrymq.store.file.StoreFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * Reads on any thread, writes on the writer thread once {@link #start started} (before that the opening thread may
+ * {@link #scan} with repair): the log over a directory of segment files (see {@link SegmentHeader} and
+ * {@link FramedRecord} for the bytes).
+ *
+ * <p>Addresses are global positions: a record's address is its segment's base plus its offset in the file, and a
+ * new segment starts where the previous one ends. Addresses only grow while the log is open, and no address of a
+ * damaged file removed at open is ever reused, so a stale address can fail to resolve but never resolve to another
+ * record.
+ */
+public final class SegmentLog implements Log {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SegmentLog.class);
+    /** A first read of this many bytes usually holds the whole record: one system call per read. */
+    private static final int FIRST_READ_BYTES = 4096;
+
+    private final StoreFiles files;
+    private final StoreConfig config;
+    private final ConcurrentSkipListMap<Long, Segment> segments;
+    private final RecordCache cache;
+    /** End of the highest damaged segment file removed at open: new segments start at or after it. */
+    private final long damagedEnd;
+    private volatile GroupCommitWriter writer;
+    private SegmentAppender appender;
+
+    private SegmentLog(StoreFiles files, StoreConfig config, ConcurrentSkipListMap<Long, Segment> segments,
+                       long damagedEnd) {
+        this.files = files;
+        this.config = config;
+        this.segments = segments;
+        this.damagedEnd = damagedEnd;
+        this.cache = config.cacheBytes() > 0 ? new RecordCache(config.cacheBytes()) : null;
+    }
+
+    /**
+     * Opens the segments in {@code files}: checks every header, deletes a last segment whose header a crash tore,
+     * and renames any other segment with a damaged header to {@code .corrupt}, adding what it did to
+     * {@code damages}.
+     *
+     * @throws io.ferrymq.store.UnsupportedFormatException if a segment was written by a newer format version
+     */
+    public static SegmentLog open(StoreFiles files, StoreConfig config, List<Damage> damages) throws IOException {
+        TreeMap<Long, String> names = new TreeMap<>();
+        for (String name : files.list()) {
+            OptionalLong base = SegmentNames.parse(name);
+            if (base.isPresent()) {
+                names.put(base.getAsLong(), name);
+            }
+        }
+        ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
+        long damagedEnd = 0;
+        boolean renamed = false;
+        try {
+            for (Map.Entry<Long, String> entry : names.entrySet()) {
+                long base = entry.getKey();
+                String name = entry.getValue();
+                StoreFile file = files.open(name, false);
+                long size;
+                String damage;
+                try {
+                    size = file.size();
+                    damage = SegmentHeader.check(file, size, base, files.describe(name));
+                } catch (IOException | RuntimeException e) {
+                    file.close();
+                    throw e;
+                }
+                if (damage == null) {
+                    segments.put(base, new Segment(base, name, file, size));
+                    continue;
+                }
+                file.close();
+                damagedEnd = Math.max(damagedEnd, base + size);
+                renamed = true;
+                if (base == names.lastKey() && size <= SegmentHeader.BYTES) {
+                    files.delete(name);
+                    damages.add(new Damage(DamageKind.TORN_SEGMENT, files.describe(name), -1, size, -1,
+                            new byte[0], damage + "; no record was in it, file deleted"));
+                } else {
+                    files.rename(name, name + SegmentNames.QUARANTINE_SUFFIX);
+                    damages.add(new Damage(DamageKind.CORRUPT_SEGMENT, files.describe(name), -1, size, -1,
+                            new byte[0], damage + "; renamed to " + name + SegmentNames.QUARANTINE_SUFFIX
+                            + ", its records are lost"));
+                }
+            }
+            if (renamed) {
+                files.syncDirectory();
+            }
+        } catch (IOException | RuntimeException e) {
+            for (Segment segment : segments.values()) {
+                closeQuietly(segment);
+            }
+            throw e;
+        }
+        return new SegmentLog(files, config, segments, damagedEnd);
+    }
+
+    /** The base positions of the segments, ascending. */
+    public List<Long> segmentBases() {
+        return new ArrayList<>(segments.keySet());
+    }
+
+    /** The size of the segment at {@code base} (header and complete records), or -1 if there is none. */
+    public long segmentSize(long base) {
+        Segment segment = segments.get(base);
+        return segment == null ? -1 : segment.size();
+    }
+
+    /** Bytes of all segment files. Any thread. */
+    public long diskBytes() {
+        long total = 0;
+        for (Segment segment : segments.values()) {
+            total += segment.size();
+        }
+        return total;
+    }
+
+    /** The offset of the first record in every segment. */
+    public static int firstRecordOffset() {
+        return SegmentHeader.BYTES;
+    }
+
+    /**
+     * Scans the segment at {@code base} from {@code offset}, reporting intact records and damage to
+     * {@code listener}; see {@link SegmentScanner} for what damage means. Before {@link #start} the scan repairs
+     * (cuts what it cannot read); afterwards it only reads, and only sealed segments.
+     *
+     * @param maxBytes    stop once at least this many bytes were scanned
+     * @param durableHint below this position everything was known durable (a checkpoint's position, or 0)
+     * @return the offset where the scan stopped
+     */
+    public long scan(long base, long offset, long maxBytes, long durableHint, ScanListener listener)
+            throws IOException {
+        Segment segment = segments.get(base);
+        if (segment == null) {
+            throw new IllegalArgumentException("no segment starts at position " + base + " in " + this);
+        }
+        boolean repair = writer == null;
+        if (!repair && base == appender.active().base) {
+            throw new IllegalStateException("the active segment " + segment + " cannot be scanned while writing");
+        }
+        return new SegmentScanner(segment, files.describe(segment.name), base == segments.lastKey(), repair,
+                durableHint, listener).scan(Math.max(offset, SegmentHeader.BYTES), maxBytes);
+    }
+
+    /**
+     * Starts the writer thread. Appends continue the last segment, unless a damaged file above it was removed at
+     * open, in which case a new segment starts past every address that file could have held.
+     */
+    public synchronized void start(WriterHooks hooks) throws IOException {
+        if (writer != null) {
+            throw new IllegalStateException("the log in " + this + " is already started");
+        }
+        Map.Entry<Long, Segment> last = segments.lastEntry();
+        Segment active;
+        if (last != null && last.getValue().end() >= damagedEnd) {
+            active = last.getValue();
+        } else {
+            active = createSegment(Math.max(damagedEnd, last == null ? 0 : last.getValue().end()));
+        }
+        appender = new SegmentAppender(this::createSegment, active, config.segmentBytes(), config.syncBytes());
+        GroupCommitWriter started = new GroupCommitWriter(this, appender, hooks, config.syncBytes(),
+                "ferry-store-writer");
+        writer = started;
+        started.start();
+    }
+
+    /** Deletes a sealed segment file. Writer thread (or before start). Not durable until {@link #syncDirectory}. */
+    public void deleteSegment(long base) throws IOException {
+        if (appender != null && appender.active().base == base) {
+            throw new IllegalStateException("the active segment at " + base + " cannot be deleted");
+        }
+        Segment segment = segments.remove(base);
+        if (segment != null) {
+            closeQuietly(segment);
+            files.delete(segment.name);
+        }
+    }
+
+    public void syncDirectory() throws IOException {
+        files.syncDirectory();
+    }
+
+    long segmentBase(long address) {
+        Long base = segments.floorKey(address);
+        if (base == null) {
+            throw new IllegalArgumentException("no segment holds position " + address + " in " + this);
+        }
+        return base;
+    }
+
+    /** Creates the segment file at {@code base}, header forced and its directory entry durable. */
+    private Segment createSegment(long base) throws IOException {
+        String name = SegmentNames.name(base);
+        StoreFile file = files.open(name, true);
+        try {
+            file.truncate(0);
+            file.write(SegmentHeader.encode(base), 0);
+            file.force();
+            files.syncDirectory();
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+        }
+        Segment segment = new Segment(base, name, file, SegmentHeader.BYTES);
+        segments.put(base, segment);
+        return segment;
+    }
+
+    @Override
+    public CompletableFuture<Long> append(byte type, byte flags, ByteBuffer payload, Durability durability) {
+        FramedRecord record = FramedRecord.of(type, flags, payload);
+        return submit(writer -> writer.append(record), durability);
+    }
+
+    @Override
+    public <T> CompletableFuture<T> submit(LogTask<T> task, Durability durability) {
+        GroupCommitWriter started = writer;
+        if (started == null) {
+            throw new IllegalStateException("the log in " + this + " is not started");
+        }
+        return started.submit(task, durability);
+    }
+
+    @Override
+    public LogRecord read(long address) {
+        if (cache != null) {
+            LogRecord cached = cache.get(address);
+            if (cached != null) {
+                return cached;
+            }
+        }
+        LogRecord record = readRecord(address, Integer.MAX_VALUE, true);
+        if (cache != null) {
+            cache.put(record);
+        }
+        return record;
+    }
+
+    @Override
+    public LogRecord peek(long address, int payloadBytes) {
+        if (cache != null) {
+            LogRecord cached = cache.get(address);
+            if (cached != null) {
+                return cached;
+            }
+        }
+        return readRecord(address, payloadBytes, false);
+    }
+
+    private LogRecord readRecord(long address, int maxPayload, boolean verify) {
+        Segment segment = segmentHolding(address);
+        long offset = address - segment.base;
+        long available = segment.size() - offset;
+        try {
+            ByteBuffer first = ByteBuffer.allocate((int) Math.min(available, FIRST_READ_BYTES));
+            segment.file.readFully(first, offset);
+            int length = first.getInt(0);
+            if (length < 0 || FramedRecord.HEADER_BYTES + (long) length > available) {
+                throw new StoreException("no record at position " + address + " in "
+                        + files.describe(segment.name) + ": its length field reads " + length
+                        + "; the address is wrong or the file is damaged");
+            }
+            int wanted = Math.min(length, maxPayload);
+            ByteBuffer payload;
+            if (FramedRecord.HEADER_BYTES + wanted <= first.capacity()) {
+                payload = first.position(FramedRecord.HEADER_BYTES).limit(FramedRecord.HEADER_BYTES + wanted)
+                        .slice();
+            } else {
+                payload = ByteBuffer.allocate(wanted);
+                segment.file.readFully(payload, offset + FramedRecord.HEADER_BYTES);
+                payload.flip();
+            }
+            byte type = first.get(8);
+            byte flags = first.get(9);
+            if (verify && FramedRecord.crc(type, flags, payload) != first.getInt(4)) {
+                throw new StoreException("the record at position " + address + " in "
+                        + files.describe(segment.name) + " fails its checksum: its data is damaged on disk");
+            }
+            return new LogRecord(address, type, flags, FramedRecord.HEADER_BYTES + length,
+                    payload.asReadOnlyBuffer());
+        } catch (IOException e) {
+            throw new StoreException("reading position " + address + " of " + files.describe(segment.name)
+                    + " failed: " + e, e);
+        }
+    }
+
+    private Segment segmentHolding(long address) {
+        Map.Entry<Long, Segment> entry = segments.floorEntry(address);
+        if (entry == null || address < entry.getKey() + SegmentHeader.BYTES
+                || address + FramedRecord.HEADER_BYTES > entry.getValue().end()) {
+            throw new StoreException("no record at position " + address + " in " + this
+                    + ": no segment holds it (it was deleted, or the address is wrong)");
+        }
+        return entry.getValue();
+    }
+
+    @Override
+    public long durablePosition() {
+        GroupCommitWriter started = writer;
+        return started == null ? 0 : started.durablePosition();
+    }
+
+    @Override
+    public LogStats stats() {
+        GroupCommitWriter started = writer;
+        return started == null ? new LogStats(0, 0, 0, 0) : started.stats();
+    }
+
+    /** Bytes held by the read cache. */
+    public long cachedBytes() {
+        return cache == null ? 0 : cache.bytes();
+    }
+
+    @Override
+    public synchronized void close() {
+        GroupCommitWriter started = writer;
+        if (started != null) {
+            started.stop();
+            try {
+                appender.force();
+            } catch (IOException e) {
+                LOG.warn("forcing {} at close failed: records written without a force may be lost", this, e);
+            }
+        }
+        for (Segment segment : segments.values()) {
+            closeQuietly(segment);
+        }
+    }
+
+    private static void closeQuietly(Segment segment) {
+        try {
+            segment.file.close();
+        } catch (IOException e) {
+            LOG.warn("closing segment {} failed", segment, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return files.toString();
+    }
+}

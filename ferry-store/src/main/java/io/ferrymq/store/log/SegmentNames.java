@@ -1,0 +1,37 @@
+package io.ferrymq.store.log;
+
+import java.util.OptionalLong;
+
+/** Segment file names: the base position, zero-padded to 20 digits, then {@code .seg}. */
+final class SegmentNames {
+
+    static final String SUFFIX = ".seg";
+    /** Appended to a segment whose header is damaged, so that it is kept for inspection but never read again. */
+    static final String QUARANTINE_SUFFIX = ".corrupt";
+    private static final int DIGITS = 20;
+
+    private SegmentNames() {
+    }
+
+    static String name(long base) {
+        String digits = Long.toString(base);
+        return "0".repeat(DIGITS - digits.length()) + digits + SUFFIX;
+    }
+
+    /** The base position a segment file name stands for, or empty if the name is not a segment's. */
+    static OptionalLong parse(String name) {
+        if (name.length() != DIGITS + SUFFIX.length() || !name.endsWith(SUFFIX)) {
+            return OptionalLong.empty();
+        }
+        for (int i = 0; i < DIGITS; i++) {
+            if (!Character.isDigit(name.charAt(i))) {
+                return OptionalLong.empty();
+            }
+        }
+        try {
+            return OptionalLong.of(Long.parseLong(name.substring(0, DIGITS)));
+        } catch (NumberFormatException tooLarge) {
+            return OptionalLong.empty();
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package io.ferrymq.store.log;
+
+import java.io.IOException;
+
+/** What the layer above runs on the writer thread between batches. */
+public interface WriterHooks {
+
+    WriterHooks NONE = (writer, durablePosition) -> {
+    };
+
+    /**
+     * Called right after a force made everything below {@code durablePosition} durable and its requests were
+     * completed, before anything else is written: the one moment the log on disk and in memory agree. May append
+     * (compaction), delete sealed segments and write side files (checkpoints); an exception fails the log.
+     */
+    void afterSync(LogWriter writer, long durablePosition) throws IOException;
+}

@@ -1,0 +1,54 @@
+package io.ferrymq.store.log;
+
+import io.ferrymq.store.Compression;
+import io.ferrymq.store.StoreConfig;
+import io.ferrymq.store.file.StoreFiles;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Opens logs the way recovery does (scan with repair, then start) and remembers what the scan found. */
+final class LogFixture {
+
+    /** 4 KiB segments and a 4 KiB write buffer, so that tests roll segments and write past the buffer. */
+    static final StoreConfig SMALL = new StoreConfig(4096, 4096, 1 << 20, Compression.NONE, 4096, 0.5, 1L << 40);
+
+    /** A record as scanned, with its payload copied. */
+    record Scanned(long address, byte type, byte flags, byte[] payload) {
+    }
+
+    final SegmentLog log;
+    final List<Scanned> records = new ArrayList<>();
+    final List<Damage> damages = new ArrayList<>();
+
+    LogFixture(StoreFiles files, StoreConfig config) throws IOException {
+        log = SegmentLog.open(files, config, damages);
+        ScanListener listener = new ScanListener() {
+            @Override
+            public void record(long address, int size, byte type, byte flags, ByteBuffer payload) {
+                byte[] copy = new byte[payload.remaining()];
+                payload.get(copy);
+                records.add(new Scanned(address, type, flags, copy));
+            }
+
+            @Override
+            public void damaged(Damage damage) {
+                damages.add(damage);
+            }
+        };
+        for (long base : log.segmentBases()) {
+            log.scan(base, 0, Long.MAX_VALUE, 0, listener);
+        }
+        log.start(WriterHooks.NONE);
+    }
+
+    static byte[] payload(int seed, int length) {
+        byte[] bytes = new byte[length];
+        for (int i = 0; i < length; i++) {
+            bytes[i] = (byte) (seed * 31 + i * 7);
+        }
+        return bytes;
+    }
+}
