@@ -4,6 +4,7 @@ import io.ferrymq.common.Clock;
 import io.ferrymq.core.alarm.MemoryMonitor;
 import io.ferrymq.core.auth.UserStore;
 import io.ferrymq.core.exchange.Exchange;
+import io.ferrymq.core.persist.Persistence;
 import io.ferrymq.core.queue.ClassicQueueType;
 import io.ferrymq.core.queue.Queue;
 import io.ferrymq.core.queue.QueueContext;
@@ -24,8 +25,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The broker in one JVM, with messages in memory: users, virtual hosts, connections, the memory
- * alarm and counters. Thread-safe. Work runs on the callers' threads (see {@link
+ * The broker in one JVM: users, virtual hosts, connections, the memory alarm and counters; messages
+ * in memory, and durable topology and persistent messages also in a {@link Persistence} (see
+ * docs/design/storage.md). Thread-safe. Work runs on the callers' threads (see {@link
  * io.ferrymq.core.queue.ClassicQueue} for the locking).
  */
 public final class LocalBroker implements Broker, BrokerView {
@@ -35,6 +37,7 @@ public final class LocalBroker implements Broker, BrokerView {
     private final BrokerStats stats = new BrokerStats();
     private final Names names = new Names();
     private final MemoryMonitor memory;
+    private final Persistence persistence;
     private final QueueContext queueContext;
     private final SessionServices services;
     private final Map<String, QueueType> queueTypes;
@@ -44,15 +47,31 @@ public final class LocalBroker implements Broker, BrokerView {
     private final AtomicLong ids = new AtomicLong();
     private volatile boolean shutdown;
 
+    /** A broker with everything in memory. */
     public LocalBroker(BrokerConfig config, Clock clock) {
+        this(config, clock, Persistence.NONE);
+    }
+
+    /**
+     * A broker whose durable topology and persistent messages go to {@code persistence}; what it recovered is
+     * rebuilt here, topology first, then each durable queue's messages in their order, as redelivered. The caller
+     * keeps owning {@code persistence} (closes it after {@link #shutdown()}).
+     */
+    public LocalBroker(BrokerConfig config, Clock clock, Persistence persistence) {
         this.memory = new MemoryMonitor(config.memoryHighWatermarkBytes());
-        this.queueContext = new QueueContext(clock, memory, stats);
+        this.persistence = persistence;
+        this.queueContext = new QueueContext(clock, memory, stats, persistence);
         this.services = new SessionServices(stats, names, config.maxMessageSizeBytes(), ids::incrementAndGet,
                 new DirectReplyTo());
         QueueType classic = new ClassicQueueType();
         this.queueTypes = Map.of(classic.name(), classic);
         users.put(config.defaultUser(), config.defaultPassword());
         addVirtualHost(DEFAULT_VHOST);
+        Recovery.run(this, persistence);
+    }
+
+    public Persistence persistence() {
+        return persistence;
     }
 
     @Override

@@ -15,7 +15,6 @@ import com.rabbitmq.client.ShutdownSignalException;
 import io.ferrymq.testkit.FerryBrokerExtension;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -53,7 +52,6 @@ class BrokerShutdownIT {
 
     @Test
     @Order(2)
-    @Disabled("guarantee G1 needs the durable store (issue 4); messages live in memory until it is wired in")
     void persistentConfirmedMessageSurvivesRestart() throws Exception {
         String q = unique("survivor");
         try (Connection conn = Amqp.connect(broker); Channel ch = conn.createChannel()) {

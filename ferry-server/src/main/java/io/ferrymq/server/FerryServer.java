@@ -6,13 +6,19 @@ import io.ferrymq.common.Clock;
 import io.ferrymq.core.Broker;
 import io.ferrymq.core.BrokerConfig;
 import io.ferrymq.core.LocalBroker;
+import io.ferrymq.core.persist.JournalPersistence;
+import io.ferrymq.store.StoreConfig;
+import io.ferrymq.store.StoreException;
+import io.ferrymq.store.UnsupportedFormatException;
 import io.ferrymq.http.HttpServer;
 import io.ferrymq.http.Listener;
 import io.ferrymq.http.NodeInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -25,6 +31,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class FerryServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FerryServer.class);
+    /** The message store's directory inside the data directory. */
+    static final String STORE_DIR = "store";
 
     private final ServerConfig config;
     private final String nodeName;
@@ -58,7 +66,11 @@ public final class FerryServer implements AutoCloseable {
             started.push(dataDirectory);
             log.info("data directory {}", dataDirectory.path());
 
-            var broker = new LocalBroker(brokerConfig(config), Clock.system());
+            JournalPersistence store = openStore(dataDirectory.path().resolve(STORE_DIR));
+            // closed after the broker stopped: waits for what was submitted, then writes the clean-shutdown marker
+            started.push(store);
+
+            var broker = new LocalBroker(brokerConfig(config), Clock.system(), store);
             started.push(broker::shutdown);
 
             // worked out once, so that AMQP clients (cluster_name) and the HTTP API (node) see the same name
@@ -118,6 +130,17 @@ public final class FerryServer implements AutoCloseable {
             throw failure;
         }
         log.info("stopped");
+    }
+
+    /** Opens the message store: replays it (recovery), or fails startup with one line saying why. */
+    private static JournalPersistence openStore(Path dir) {
+        try {
+            return JournalPersistence.open(dir, StoreConfig.defaults());
+        } catch (UnsupportedFormatException e) {
+            throw new StartupException("cannot open the message store in " + dir + ": " + e.getMessage(), e);
+        } catch (IOException | StoreException e) {
+            throw new StartupException("cannot open the message store in " + dir + ": " + e, e);
+        }
     }
 
     private static BrokerConfig brokerConfig(ServerConfig config) {

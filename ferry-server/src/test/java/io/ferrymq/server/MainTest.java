@@ -66,6 +66,25 @@ class MainTest {
         assertThat(stdout()).doesNotContain("ready");
     }
 
+    @Test
+    void aStoreOfAnUnknownFormatVersionIsOneLineAndExit1() throws IOException {
+        Path data = dir.resolve("data");
+        Path store = data.resolve(FerryServer.STORE_DIR);
+        io.ferrymq.core.persist.JournalPersistence.open(store, io.ferrymq.store.StoreConfig.defaults()).close();
+        Path segment;
+        try (var files = Files.list(store)) {
+            segment = files.filter(f -> f.getFileName().toString().endsWith(".seg")).findFirst().orElseThrow();
+        }
+        try (var channel = java.nio.channels.FileChannel.open(segment, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.write(java.nio.ByteBuffer.wrap(new byte[]{0, 99}), 4); // the header's format version
+        }
+
+        assertThat(run("server", "--data-dir", data.toString(), "--amqp-port", "0", "--http-port", "0")).isEqualTo(1);
+        assertThat(stderr()).startsWith("ferry: cannot open the message store in " + store + ": ")
+                .contains("format version 99").endsWith("\n").hasLineCount(1);
+        assertThat(stdout()).doesNotContain("ready");
+    }
+
     private int run(String... args) {
         return Main.run(args, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));

@@ -6,6 +6,8 @@ import io.ferrymq.core.Delivery;
 import io.ferrymq.core.GetResult;
 import io.ferrymq.core.Message;
 import io.ferrymq.core.SettleOp;
+import io.ferrymq.core.persist.BrokerRecords;
+import io.ferrymq.core.persist.Persistence;
 import io.ferrymq.core.queue.QueueCommand.AddConsumer;
 import io.ferrymq.core.queue.QueueCommand.Delete;
 import io.ferrymq.core.queue.QueueCommand.Dispatch;
@@ -13,6 +15,7 @@ import io.ferrymq.core.queue.QueueCommand.Enqueue;
 import io.ferrymq.core.queue.QueueCommand.Get;
 import io.ferrymq.core.queue.QueueCommand.Purge;
 import io.ferrymq.core.queue.QueueCommand.RemoveConsumer;
+import io.ferrymq.core.queue.QueueCommand.Restore;
 import io.ferrymq.core.queue.QueueCommand.Return;
 import io.ferrymq.core.queue.QueueCommand.Settle;
 import io.ferrymq.core.queue.QueueEffect.Deliver;
@@ -22,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -35,6 +39,8 @@ import java.util.function.Supplier;
  * reverse, and never a second queue lock.
  */
 public final class ClassicQueue implements Queue {
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
     private final QueueSettings settings;
     private final QueueContext context;
     private final ReentrantLock lock = new ReentrantLock();
@@ -44,6 +50,8 @@ public final class ClassicQueue implements Queue {
     private final List<QueueEffect> effects = new ArrayList<>();
     private final CreditGate credit = id -> consumers.get(id).tryReserve();
     private QueueConsumer exclusiveConsumer;
+    /** See {@link #storeKey()}; written before the queue is published, read under the lock. */
+    private long storeKey;
     private volatile boolean deleted;
     private volatile int readyCount;
     private volatile int unackedCount;
@@ -60,14 +68,47 @@ public final class ClassicQueue implements Queue {
     }
 
     @Override
-    public boolean enqueue(Message message) {
+    public CompletableFuture<Void> offer(Message message) {
+        Persistence store = context.persistence();
+        byte[] payload = storeKey != 0 && message.properties().persistent() && store.durable()
+                ? BrokerRecords.message(message) : null;
         return locked(() -> {
             if (deleted) {
-                return false;
+                return null;
             }
             machine.apply(new Enqueue(message, now()), effects);
+            CompletableFuture<Void> safe = DONE;
+            if (payload != null) {
+                QueueEntry entry = machine.lastEnqueued();
+                // submitted under the queue lock, so the journal sees adds and deletes of this queue in order
+                CompletableFuture<Long> address = store.add(storeKey, entry.sequence(), payload);
+                entry.stored(address);
+                safe = address.thenApply(at -> null);
+            }
             dispatchLocked();
-            return true;
+            return safe;
+        });
+    }
+
+    @Override
+    public long storeKey() {
+        return storeKey;
+    }
+
+    @Override
+    public void storeAs(long key) {
+        if (storeKey != 0) {
+            throw new IllegalStateException(settings.describe() + " is stored already, as " + storeKey);
+        }
+        storeKey = key;
+    }
+
+    @Override
+    public void restore(long sequence, Message message, long address) {
+        locked(() -> {
+            machine.apply(new Restore(message, sequence, 1), effects);
+            machine.lastEnqueued().stored(CompletableFuture.completedFuture(address));
+            return null;
         });
     }
 
@@ -117,6 +158,9 @@ public final class ClassicQueue implements Queue {
             effects.clear();
             Delivery delivery = receiver.received(this, deliver.deliveryId(), deliver.entry().message(),
                     deliver.deliveryCount(), deliver.settled());
+            if (deliver.settled()) {
+                unstore(deliver.entry());
+            }
             context.stats().delivered(deliver.redelivered());
             return new GetResult(delivery, machine.readyCount());
         });
@@ -267,17 +311,27 @@ public final class ClassicQueue implements Queue {
                     deliver.deliveryCount(), deliver.settled());
             if (taken) {
                 context.stats().delivered(deliver.redelivered());
+                if (deliver.settled()) {
+                    unstore(deliver.entry());
+                }
             } else {
                 machine.apply(new Return(deliver.deliveryId(), deliver.entry()), effects);
             }
         } else if (effect instanceof Drop drop) {
-            // the in-memory queue has nothing to release; a store-backed one deletes the record here
+            unstore(drop.entry());
             switch (drop.reason()) {
                 case ACKED -> context.stats().acked();
                 case REJECTED -> context.stats().discarded();
                 case PURGED, QUEUE_DELETED -> {
                 }
             }
+        }
+    }
+
+    /** The entry left the queue for good: its stored copy goes too (without an fsync of its own). */
+    private void unstore(QueueEntry entry) {
+        if (entry.stored() != null) {
+            context.persistence().delete(storeKey, entry.sequence(), entry.stored());
         }
     }
 

@@ -1,6 +1,6 @@
 package io.ferrymq.core.queue;
 
-/** The default queue type: one node, messages in memory (a store comes later). */
+/** The default queue type: one node, messages in memory, persistent ones also in the store when durable. */
 public final class ClassicQueueType implements QueueType {
     public static final String NAME = "classic";
 

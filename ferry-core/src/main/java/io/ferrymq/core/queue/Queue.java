@@ -23,7 +23,36 @@ public interface Queue {
      * Takes a routed message and hands it to consumers with credit. Returns false when the queue
      * no longer takes messages (it was deleted while the message was routed).
      */
-    boolean enqueue(Message message);
+    default boolean enqueue(Message message) {
+        return offer(message) != null;
+    }
+
+    /**
+     * Takes a routed message as {@link #enqueue} does. Returns null when the queue no longer takes messages, else
+     * a future that completes once the message is as safe as it must be: at once for a transient message or a
+     * queue that is not stored, once written to disk for a persistent message on a stored durable queue.
+     */
+    java.util.concurrent.CompletableFuture<Void> offer(Message message);
+
+    /**
+     * The key under which this queue is stored (its record, and the stream of its messages), or 0 when it is not
+     * stored. Set once, before the queue is visible to others.
+     */
+    default long storeKey() {
+        return 0;
+    }
+
+    default void storeAs(long key) {
+        throw new UnsupportedOperationException("queue type of " + settings().describe() + " cannot be stored");
+    }
+
+    /**
+     * Puts back a message recovered from the store, at the tail, with its old sequence (increasing from call to
+     * call), as delivered once already (redelivered=true: it may have been delivered before the restart).
+     */
+    default void restore(long sequence, Message message, long address) {
+        throw new UnsupportedOperationException("queue type of " + settings().describe() + " cannot be restored");
+    }
 
     /**
      * Adds a consumer and starts delivering to it.

@@ -14,6 +14,13 @@ public sealed interface QueueCommand {
     record Enqueue(Message message, long now) implements QueueCommand {
     }
 
+    /**
+     * Appends a message recovered from the store at its old {@code sequence} (above every sequence so far), having
+     * been delivered {@code deliveryCount} times already.
+     */
+    record Restore(Message message, long sequence, int deliveryCount) implements QueueCommand {
+    }
+
     /** Adds a consumer; consumers of higher {@code priority} are served first. */
     record AddConsumer(long consumerId, int priority, boolean noAck) implements QueueCommand {
     }

@@ -2,6 +2,8 @@ package io.ferrymq.core.queue;
 
 import io.ferrymq.core.Message;
 
+import java.util.concurrent.CompletableFuture;
+
 /**
  * One message's place in one queue. Guarded by the lock of the queue that holds it (the
  * {@link QueueMachine} is its only writer).
@@ -14,10 +16,26 @@ public final class QueueEntry {
     private final long sequence;
     private final Message message;
     private int deliveryCount;
+    /** The entry's store address once written, or null when the message is not stored. */
+    private CompletableFuture<Long> stored;
 
     QueueEntry(long sequence, Message message) {
         this.sequence = sequence;
         this.message = message;
+    }
+
+    QueueEntry(long sequence, Message message, int deliveryCount) {
+        this(sequence, message);
+        this.deliveryCount = deliveryCount;
+    }
+
+    /** The store address of this entry (completes once written), or null when it is not stored. */
+    public CompletableFuture<Long> stored() {
+        return stored;
+    }
+
+    void stored(CompletableFuture<Long> address) {
+        this.stored = address;
     }
 
     /** Position in the queue's FIFO order, fixed at enqueue: a requeued entry goes back to it. */

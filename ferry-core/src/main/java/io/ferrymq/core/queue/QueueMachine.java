@@ -7,6 +7,7 @@ import io.ferrymq.core.queue.QueueCommand.Enqueue;
 import io.ferrymq.core.queue.QueueCommand.Get;
 import io.ferrymq.core.queue.QueueCommand.Purge;
 import io.ferrymq.core.queue.QueueCommand.RemoveConsumer;
+import io.ferrymq.core.queue.QueueCommand.Restore;
 import io.ferrymq.core.queue.QueueCommand.Return;
 import io.ferrymq.core.queue.QueueCommand.Settle;
 import io.ferrymq.core.queue.QueueEffect.Deliver;
@@ -38,6 +39,7 @@ public final class QueueMachine {
     private long nextDeliveryId = 1;
     private long heldBytes;
     private boolean hadConsumers;
+    private QueueEntry lastEnqueued;
 
     /** Applies one command, appending its effects, in the order they must happen, to {@code effects}. */
     public void apply(QueueCommand command, List<QueueEffect> effects) {
@@ -45,6 +47,17 @@ public final class QueueMachine {
             QueueEntry entry = new QueueEntry(nextSequence++, enqueue.message());
             heldBytes += entry.bodySize();
             ready.append(entry);
+            lastEnqueued = entry;
+        } else if (command instanceof Restore restore) {
+            if (restore.sequence() < nextSequence) {
+                throw new IllegalArgumentException("restored sequence " + restore.sequence()
+                        + " is not above the last one, " + (nextSequence - 1));
+            }
+            QueueEntry entry = new QueueEntry(restore.sequence(), restore.message(), restore.deliveryCount());
+            nextSequence = restore.sequence() + 1;
+            heldBytes += entry.bodySize();
+            ready.append(entry);
+            lastEnqueued = entry;
         } else if (command instanceof Dispatch dispatch) {
             dispatch(dispatch.credit(), effects);
         } else if (command instanceof Settle settle) {
@@ -119,6 +132,11 @@ public final class QueueMachine {
     private void drop(QueueEntry entry, DropReason reason, List<QueueEffect> effects) {
         heldBytes -= entry.bodySize();
         effects.add(new Drop(entry, reason));
+    }
+
+    /** The entry the last {@code Enqueue} or {@code Restore} appended, or null. */
+    public QueueEntry lastEnqueued() {
+        return lastEnqueued;
     }
 
     public int readyCount() {

@@ -17,6 +17,7 @@ import io.ferrymq.core.SettleOp;
 import io.ferrymq.core.exchange.Destination;
 import io.ferrymq.core.exchange.Exchange;
 import io.ferrymq.core.exchange.FieldEquality;
+import io.ferrymq.core.persist.Persistence;
 import io.ferrymq.core.queue.Queue;
 import io.ferrymq.core.vhost.VirtualHost;
 
@@ -35,16 +36,23 @@ import java.util.function.Supplier;
  * alone. What queue threads touch too (tags, unacked deliveries, consumers, credit) lives in the
  * {@link SessionLedger} under the session lock.
  *
- * <p>Every stage returned here is already complete when the method returns, except publishes in
- * a transaction (they complete at {@link #txCommit()}, or with REJECTED at rollback or close).
+ * <p>Without a store, every stage returned here is already complete when the method returns, except publishes
+ * in a transaction (they complete at {@link #txCommit()}, or with REJECTED at rollback or close). With one
+ * (G1, G1b): a publish completes once every stored copy of it is durable; a reply completes once the topology
+ * writes made so far are durable and, when this session dropped stored messages since its last reply (ack,
+ * reject, purge...), once those deletes are durable too.
  */
 public final class LocalSession implements Session {
     private static final long[] NO_IDS = new long[0];
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LocalSession.class);
 
     private final LocalConnection connection;
     private final VirtualHost vhost;
     private final SessionServices services;
     private final SessionLedger ledger = new SessionLedger();
+    private final Persistence persistence;
+    /** Stored messages were dropped since the last reply: the next reply waits until that is durable. */
+    private boolean deletesOutstanding;
     private int consumerPrefetch;
     private String lastDeclaredQueue;
     private Transaction transaction;
@@ -56,6 +64,7 @@ public final class LocalSession implements Session {
         this.connection = connection;
         this.vhost = vhost;
         this.services = services;
+        this.persistence = vhost.persistence();
     }
 
     // ---- topology
@@ -129,7 +138,12 @@ public final class LocalSession implements Session {
 
     @Override
     public CompletionStage<Integer> purgeQueue(String queue) {
-        return call(() -> useQueue(queue).purge());
+        return call(() -> {
+            long before = persistence.deletesRequested();
+            int count = useQueue(queue).purge();
+            noteDeletes(before);
+            return count;
+        });
     }
 
     @Override
@@ -141,8 +155,10 @@ public final class LocalSession implements Session {
                 return 0;
             }
             vhost.checkExclusiveAccess(target, connection.id());
+            long before = persistence.deletesRequested();
             int count = vhost.deleteQueue(target, ifUnused, ifEmpty);
             connection.forgetExclusive(target);
+            noteDeletes(before);
             return count;
         });
     }
@@ -169,7 +185,7 @@ public final class LocalSession implements Session {
                 transaction.add(new Transaction.Publish(exchange, message, outcome));
                 return outcome;
             }
-            return CompletableFuture.completedFuture(enqueue(exchange, message));
+            return enqueue(exchange, message);
         } catch (BrokerException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -208,13 +224,37 @@ public final class LocalSession implements Session {
         }
     }
 
-    private PublishOutcome enqueue(Exchange exchange, Message message) {
+    /** Routes and enqueues; completes once every stored copy is durable (REJECTED when the store failed). */
+    private CompletableFuture<PublishOutcome> enqueue(Exchange exchange, Message message) {
         services.stats().published();
         boolean taken = false;
+        List<CompletableFuture<Void>> writes = null;
         for (Queue queue : vhost.route(exchange, message)) {
-            taken |= queue.enqueue(message);
+            CompletableFuture<Void> safe = queue.offer(message);
+            if (safe == null) {
+                continue;
+            }
+            taken = true;
+            if (!safe.isDone() || safe.isCompletedExceptionally()) {
+                if (writes == null) {
+                    writes = new ArrayList<>(2);
+                }
+                writes.add(safe);
+            }
         }
-        return taken ? PublishOutcome.ROUTED : PublishOutcome.UNROUTED;
+        PublishOutcome outcome = taken ? PublishOutcome.ROUTED : PublishOutcome.UNROUTED;
+        if (writes == null) {
+            return CompletableFuture.completedFuture(outcome);
+        }
+        CompletableFuture<Void> all = writes.size() == 1 ? writes.get(0)
+                : CompletableFuture.allOf(writes.toArray(new CompletableFuture<?>[0]));
+        return all.handle((done, error) -> {
+            if (error != null) {
+                LOG.error("a persistent message could not be stored; its publisher gets a nack", error);
+                return PublishOutcome.REJECTED;
+            }
+            return outcome;
+        });
     }
 
     // ---- consuming
@@ -312,7 +352,12 @@ public final class LocalSession implements Session {
 
     @Override
     public CompletionStage<GetResult> get(String queue, boolean noAck) {
-        return call(() -> useQueue(queue).get(noAck, ledger::deliverGet));
+        return call(() -> {
+            long before = persistence.deletesRequested();
+            GetResult result = useQueue(queue).get(noAck, ledger::deliverGet);
+            noteDeletes(before);
+            return result;
+        });
     }
 
     @Override
@@ -355,8 +400,10 @@ public final class LocalSession implements Session {
             return;
         }
         ledger.release(deliveries);
+        long before = persistence.deletesRequested();
         Map<Queue, long[]> byQueue = groupByQueue(deliveries);
         byQueue.forEach((queue, ids) -> queue.settle(ids, op));
+        noteDeletes(before);
         if (ledger.hasGlobalPrefetch()) {
             for (Queue queue : ledger.consumedQueues()) {
                 if (!byQueue.containsKey(queue)) {
@@ -395,15 +442,24 @@ public final class LocalSession implements Session {
      */
     @Override
     public CompletionStage<Void> txCommit() {
-        return run(() -> {
+        List<CompletableFuture<PublishOutcome>> published = new ArrayList<>();
+        CompletionStage<Void> committed = run(() -> {
             for (Transaction.Op op : requireTransaction().drain()) {
                 if (op instanceof Transaction.Publish publish) {
-                    publish.outcome().complete(enqueue(publish.exchange(), publish.message()));
+                    CompletableFuture<PublishOutcome> outcome = enqueue(publish.exchange(), publish.message());
+                    published.add(outcome);
+                    outcome.whenComplete((value, error) -> publish.outcome().complete(value));
                 } else if (op instanceof Transaction.Settle settle) {
                     apply(settle.deliveries(), settle.op());
                 }
             }
         });
+        if (published.isEmpty() || published.stream().allMatch(CompletableFuture::isDone)) {
+            return committed;
+        }
+        // commit-ok once every message of the transaction is durable
+        return CompletableFuture.allOf(published.toArray(new CompletableFuture<?>[0]))
+                .thenCompose(done -> committed);
     }
 
     /** Discards buffered publishes (their stages complete with REJECTED); settled deliveries become unacked again. */
@@ -508,21 +564,58 @@ public final class LocalSession implements Session {
 
     /** Runs an operation that answers the client; refused once the session is closed. */
     private CompletionStage<Void> run(Runnable action) {
-        try {
-            checkOpen();
+        return call(() -> {
             action.run();
-            return CompletableFuture.completedFuture(null);
-        } catch (BrokerException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+            return null;
+        });
     }
 
     private <T> CompletionStage<T> call(Supplier<T> action) {
+        T value;
         try {
             checkOpen();
-            return CompletableFuture.completedFuture(action.get());
+            value = action.get();
         } catch (BrokerException e) {
-            return CompletableFuture.failedFuture(e);
+            // what the failed operation may have changed before it failed must be durable before its error too
+            return durable(CompletableFuture.failedFuture(e));
         }
+        return durable(CompletableFuture.completedFuture(value));
+    }
+
+    /** Stored messages were dropped since {@code before} (by this session, or by chance another one). */
+    private void noteDeletes(long before) {
+        if (persistence.deletesRequested() != before) {
+            deletesOutstanding = true;
+        }
+    }
+
+    /**
+     * The reply, once it may be sent (G1b): after the topology writes so far and, when this session dropped
+     * stored messages since its last reply, after those deletes are durable.
+     */
+    private <T> CompletableFuture<T> durable(CompletableFuture<T> reply) {
+        if (!persistence.durable()) {
+            return reply;
+        }
+        CompletableFuture<Void> wait = vhost.topologyBarrier();
+        if (wait.isDone() && !wait.isCompletedExceptionally()) {
+            wait = null;
+        }
+        if (deletesOutstanding) {
+            deletesOutstanding = false;
+            CompletableFuture<Void> deletes = persistence.barrier();
+            wait = wait == null ? deletes : CompletableFuture.allOf(wait, deletes);
+        }
+        if (wait == null) {
+            return reply;
+        }
+        return wait.handle((done, error) -> error).thenCompose(error -> {
+            if (error != null) {
+                LOG.error("a store write failed; the reply is an error", error);
+                return CompletableFuture.failedFuture(new BrokerException(Condition.INTERNAL_ERROR,
+                        "the broker could not write to its store: see the broker log"));
+            }
+            return reply;
+        });
     }
 }

@@ -11,6 +11,8 @@ import io.ferrymq.core.exchange.Destination;
 import io.ferrymq.core.exchange.Exchange;
 import io.ferrymq.core.exchange.ExchangeType;
 import io.ferrymq.core.exchange.FieldEquality;
+import io.ferrymq.core.persist.BrokerRecords;
+import io.ferrymq.core.persist.Persistence;
 import io.ferrymq.core.queue.ClassicQueueType;
 import io.ferrymq.core.queue.Queue;
 import io.ferrymq.core.queue.QueueContext;
@@ -20,6 +22,8 @@ import io.ferrymq.core.queue.QueueType;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -35,6 +39,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * bindings take its write lock, routing takes its read lock and only collects target queues.
  * Queue locks are never taken while the topology lock is held, except by {@link Queue#isDeleted}
  * and counters, which take none.
+ *
+ * <p>Durable exchanges, durable non-exclusive queues and the bindings between stored (or predeclared) objects are
+ * written to the {@link Persistence} under the topology write lock, so the store sees them in the order they
+ * happened; {@link #topologyBarrier()} completes once every such write so far is durable.
  */
 public final class VirtualHost {
     private static final Set<String> PREDECLARED = Set.of("amq.direct", "amq.fanout", "amq.topic", "amq.headers",
@@ -50,12 +58,18 @@ public final class VirtualHost {
     /** Bindings by destination, so deleting a queue or exchange finds the bindings that lead to it. */
     private final Map<Destination, Set<Binding>> inbound = new HashMap<>();
     private final Exchange defaultExchange;
+    private final Persistence persistence;
+    /** Store keys of stored exchanges and bindings (queues keep theirs); under the write lock. */
+    private final Map<Exchange, Long> exchangeKeys = new IdentityHashMap<>();
+    private final Map<Binding, Long> bindingKeys = new HashMap<>();
+    private volatile CompletableFuture<Void> lastWrite = CompletableFuture.completedFuture(null);
 
     public VirtualHost(String name, QueueContext queueContext, Map<String, QueueType> queueTypes, Names names) {
         this.name = name;
         this.queueContext = queueContext;
         this.queueTypes = Map.copyOf(queueTypes);
         this.names = names;
+        this.persistence = queueContext.persistence();
         this.defaultExchange = new Exchange(name, "", ExchangeType.DIRECT, true, false, false, Map.of(), null,
                 new DefaultExchangeBindings(queues));
         exchanges.put("", defaultExchange);
@@ -101,6 +115,12 @@ public final class VirtualHost {
             Exchange created = new Exchange(name, exchange, type, declaration.durable(), declaration.autoDelete(),
                     declaration.internal(), declaration.arguments(), alternate, type.newBindings());
             exchanges.put(exchange, created);
+            if (created.durable() && persistence.durable()) {
+                long key = persistence.newKey();
+                exchangeKeys.put(created, key);
+                write(persistence.put(key, BrokerRecords.exchange(new BrokerRecords.ExchangeRecord(name, exchange,
+                        type.wireName(), true, created.autoDelete(), created.internal(), created.arguments()))));
+            }
             return created;
         } finally {
             topology.writeLock().unlock();
@@ -172,6 +192,7 @@ public final class VirtualHost {
             Binding binding = new Binding(from, destination, routingKey, arguments);
             if (from.bindings().add(binding)) {
                 inbound.computeIfAbsent(destination, d -> new LinkedHashSet<>()).add(binding);
+                storeBinding(binding);
             }
         } finally {
             topology.writeLock().unlock();
@@ -245,6 +266,13 @@ public final class VirtualHost {
                     declaration.exclusive() ? connection : QueueSettings.NOT_EXCLUSIVE, declaration.autoDelete(),
                     declaration.arguments());
             Queue created = type.create(settings, queueContext);
+            if (settings.durable() && !settings.exclusive() && persistence.durable()) {
+                // durable and exclusive is transient, as in RabbitMQ: it goes with its connection anyway
+                long key = persistence.newKey();
+                created.storeAs(key);
+                write(persistence.put(key, BrokerRecords.queue(new BrokerRecords.QueueRecord(name, queue,
+                        type.name(), true, settings.autoDelete(), settings.arguments()))));
+            }
             queues.put(queue, created);
             return created;
         } finally {
@@ -292,13 +320,17 @@ public final class VirtualHost {
         int count = queue.delete(ifUnused, ifEmpty);
         topology.writeLock().lock();
         try {
-            queues.remove(queue.name(), queue);
+            boolean removed = queues.remove(queue.name(), queue);
             Set<Binding> bindings = inbound.remove(new Destination.ToQueue(queue));
             if (bindings != null) {
                 for (Binding binding : bindings) {
                     binding.source().bindings().remove(binding);
+                    unstoreBinding(binding);
                     autoDeleteIfUnused(binding.source());
                 }
+            }
+            if (removed && queue.storeKey() != 0) {
+                write(persistence.remove(queue.storeKey()));
             }
         } finally {
             topology.writeLock().unlock();
@@ -385,12 +417,18 @@ public final class VirtualHost {
         if (leadingHere != null) {
             for (Binding binding : leadingHere) {
                 binding.source().bindings().remove(binding);
+                unstoreBinding(binding);
                 autoDeleteIfUnused(binding.source());
             }
+        }
+        Long key = exchangeKeys.remove(exchange);
+        if (key != null) {
+            write(persistence.remove(key));
         }
     }
 
     private void forgetInbound(Binding binding) {
+        unstoreBinding(binding);
         Set<Binding> bindings = inbound.get(binding.destination());
         if (bindings != null) {
             bindings.remove(binding);
@@ -404,6 +442,131 @@ public final class VirtualHost {
     private void autoDeleteIfUnused(Exchange exchange) {
         if (exchange.autoDelete() && exchange.bindings().isEmpty() && exchanges.get(exchange.name()) == exchange) {
             removeExchange(exchange);
+        }
+    }
+
+    // ---- the store
+
+    public Persistence persistence() {
+        return persistence;
+    }
+
+    /** Completes once every topology write made so far is durable (and at once without a store). */
+    public CompletableFuture<Void> topologyBarrier() {
+        return lastWrite;
+    }
+
+    /** Under the write lock. */
+    private void write(CompletableFuture<Void> written) {
+        CompletableFuture<Void> previous = lastWrite;
+        lastWrite = previous.isDone() ? written : CompletableFuture.allOf(previous, written);
+    }
+
+    private boolean stored(Exchange exchange) {
+        return exchangeKeys.containsKey(exchange) || (exchange.durable() && PREDECLARED.contains(exchange.name())
+                && exchanges.get(exchange.name()) == exchange);
+    }
+
+    private boolean stored(Destination destination) {
+        if (destination instanceof Destination.ToQueue toQueue) {
+            return toQueue.queue().storeKey() != 0;
+        }
+        return stored(((Destination.ToExchange) destination).exchange());
+    }
+
+    /** Under the write lock: a new binding between stored objects is stored too. */
+    private void storeBinding(Binding binding) {
+        if (!persistence.durable() || !stored(binding.source()) || !stored(binding.destination())) {
+            return;
+        }
+        long key = persistence.newKey();
+        bindingKeys.put(binding, key);
+        write(persistence.put(key, BrokerRecords.binding(bindingRecord(binding))));
+    }
+
+    private void unstoreBinding(Binding binding) {
+        Long key = bindingKeys.remove(binding);
+        if (key != null) {
+            write(persistence.remove(key));
+        }
+    }
+
+    private BrokerRecords.BindingRecord bindingRecord(Binding binding) {
+        boolean toQueue = binding.destination() instanceof Destination.ToQueue;
+        String destination = toQueue ? ((Destination.ToQueue) binding.destination()).queue().name()
+                : ((Destination.ToExchange) binding.destination()).exchange().name();
+        return new BrokerRecords.BindingRecord(name, binding.source().name(), toQueue, destination,
+                binding.routingKey(), binding.arguments());
+    }
+
+    /** At start, before any client: an exchange recovered from the store under {@code key}. */
+    public void restoreExchange(long key, BrokerRecords.ExchangeRecord record) {
+        ExchangeType type = ExchangeType.byName(record.type()).orElseThrow(() -> new IllegalArgumentException(
+                "unknown exchange type '" + record.type() + "'"));
+        Object alternateValue = record.arguments().get("alternate-exchange");
+        String alternate = alternateValue == null ? null : FieldValues.asString(alternateValue).orElse(null);
+        topology.writeLock().lock();
+        try {
+            if (exchanges.containsKey(record.name())) {
+                throw new IllegalArgumentException("exchange '" + record.name() + "' exists already");
+            }
+            Exchange exchange = new Exchange(name, record.name(), type, true, record.autoDelete(), record.internal(),
+                    record.arguments(), alternate, type.newBindings());
+            exchanges.put(record.name(), exchange);
+            exchangeKeys.put(exchange, key);
+        } finally {
+            topology.writeLock().unlock();
+        }
+    }
+
+    /** At start: a durable queue recovered from the store under {@code key} (its messages follow). */
+    public Queue restoreQueue(long key, BrokerRecords.QueueRecord record) {
+        QueueType type = queueTypes.get(record.type());
+        if (type == null) {
+            throw new IllegalArgumentException("unknown queue type '" + record.type() + "'");
+        }
+        topology.writeLock().lock();
+        try {
+            if (queues.containsKey(record.name())) {
+                throw new IllegalArgumentException("queue '" + record.name() + "' exists already");
+            }
+            QueueSettings settings = new QueueSettings(name, record.name(), type.name(), true,
+                    QueueSettings.NOT_EXCLUSIVE, record.autoDelete(), record.arguments());
+            Queue queue = type.create(settings, queueContext);
+            queue.storeAs(key);
+            queues.put(record.name(), queue);
+            return queue;
+        } finally {
+            topology.writeLock().unlock();
+        }
+    }
+
+    /** At start: a binding recovered from the store under {@code key}; false when an end of it is missing. */
+    public boolean restoreBinding(long key, BrokerRecords.BindingRecord record) {
+        topology.writeLock().lock();
+        try {
+            Exchange source = exchanges.get(record.source());
+            Destination destination;
+            if (record.toQueue()) {
+                Queue queue = queues.get(record.destination());
+                destination = queue == null ? null : new Destination.ToQueue(queue);
+            } else {
+                Exchange exchange = exchanges.get(record.destination());
+                destination = exchange == null || exchange == defaultExchange ? null
+                        : new Destination.ToExchange(exchange);
+            }
+            if (source == null || source == defaultExchange || destination == null) {
+                return false;
+            }
+            Binding binding = new Binding(source, destination, record.routingKey(), record.arguments());
+            if (source.bindings().add(binding)) {
+                inbound.computeIfAbsent(destination, d -> new LinkedHashSet<>()).add(binding);
+                bindingKeys.put(binding, key);
+                return true;
+            }
+            return false;
+        } finally {
+            topology.writeLock().unlock();
         }
     }
 
