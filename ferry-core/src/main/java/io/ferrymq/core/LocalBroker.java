@@ -53,14 +53,18 @@ public final class LocalBroker implements Broker, BrokerView {
     }
 
     /**
-     * A broker whose durable topology and persistent messages go to {@code persistence}; what it recovered is
-     * rebuilt here, topology first, then each durable queue's messages in their order, as redelivered. The caller
-     * keeps owning {@code persistence} (closes it after {@link #shutdown()}).
+     * A broker whose durable topology and persistent messages go to {@code persistence}, which is opened here: what
+     * it held is rebuilt, topology first, then each durable queue's messages in their order, as redelivered, their
+     * bodies left in the store until delivered. The caller keeps owning {@code persistence} (closes it after
+     * {@link #shutdown()}).
+     *
+     * @throws java.io.UncheckedIOException or {@link io.ferrymq.store.StoreException} when the store cannot be
+     *                                      opened
      */
     public LocalBroker(BrokerConfig config, Clock clock, Persistence persistence) {
         this.memory = new MemoryMonitor(config.memoryHighWatermarkBytes());
         this.persistence = persistence;
-        this.queueContext = new QueueContext(clock, memory, stats, persistence);
+        this.queueContext = new QueueContext(clock, memory, stats, persistence, config.queueResidentBytes());
         this.services = new SessionServices(stats, names, config.maxMessageSizeBytes(), ids::incrementAndGet,
                 new DirectReplyTo());
         QueueType classic = new ClassicQueueType();

@@ -2,9 +2,7 @@ package io.ferrymq.core;
 
 import io.ferrymq.core.persist.BrokerRecords;
 import io.ferrymq.core.persist.Persistence;
-import io.ferrymq.core.persist.Persistence.Recovered;
-import io.ferrymq.core.persist.Persistence.RecoveredEntry;
-import io.ferrymq.core.persist.Persistence.RecoveredRecord;
+import io.ferrymq.core.persist.RecoveryHandler;
 import io.ferrymq.core.queue.Queue;
 import io.ferrymq.core.vhost.VirtualHost;
 import org.slf4j.Logger;
@@ -12,105 +10,138 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Rebuilds the broker from what the store held at start: exchanges, then queues, then bindings, then each stored
- * queue's messages in entry (sequence) order. A record that cannot be decoded or no longer fits (a binding whose
- * end is gone, messages of a queue that is gone) is logged and removed from the store; the broker starts anyway.
+ * Rebuilds the broker from what the store held at start, while the store replays: the topology records are
+ * collected, then, before the first message (or at the end), exchanges, queues and bindings are restored in that
+ * order; each message then goes straight to its queue, paged (its body stays in the store until delivered), so
+ * that a backlog far larger than memory can be recovered. A record that cannot be decoded or no longer fits (a
+ * binding whose end is gone, messages of a queue that is gone) is logged and removed from the store once it is
+ * open; the broker starts anyway.
  */
-final class Recovery {
+final class Recovery implements RecoveryHandler {
     private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
 
-    private Recovery() {
+    private final LocalBroker broker;
+    private final Persistence persistence;
+    private final List<Record> exchanges = new ArrayList<>();
+    private final List<Record> queueRecords = new ArrayList<>();
+    private final List<Record> bindings = new ArrayList<>();
+    private final Map<Long, Queue> queues = new HashMap<>();
+    /** Removals found while the store replays, done once it is open. */
+    private final List<Runnable> cleanUp = new ArrayList<>();
+    private boolean topologyRestored;
+    private int bound;
+    private long restored;
+    private long orphans;
+
+    private record Record(long key, byte[] bytes) {
+    }
+
+    private Recovery(LocalBroker broker, Persistence persistence) {
+        this.broker = broker;
+        this.persistence = persistence;
     }
 
     static void run(LocalBroker broker, Persistence persistence) {
-        Recovered recovered = persistence.takeRecovered();
-        if (recovered.records().isEmpty() && recovered.entries().isEmpty()) {
+        persistence.recover(new Recovery(broker, persistence));
+    }
+
+    @Override
+    public void record(long key, ByteBuffer record) {
+        byte[] bytes = new byte[record.remaining()];
+        record.duplicate().get(bytes);
+        Record copy = new Record(key, bytes);
+        try {
+            switch (BrokerRecords.kind(ByteBuffer.wrap(bytes))) {
+                case BrokerRecords.EXCHANGE -> exchanges.add(copy);
+                case BrokerRecords.QUEUE -> queueRecords.add(copy);
+                case BrokerRecords.BINDING -> bindings.add(copy);
+                default -> drop(copy, "unknown record kind");
+            }
+        } catch (RuntimeException e) {
+            drop(copy, e.getMessage());
+        }
+    }
+
+    @Override
+    public void entry(long stream, long entry, long address, ByteBuffer payload) {
+        restoreTopology();
+        Queue queue = queues.get(stream);
+        if (queue == null) {
+            orphans++;
+            cleanUp.add(() -> persistence.delete(stream, entry, CompletableFuture.completedFuture(address)));
             return;
         }
-        List<RecoveredRecord> exchanges = new ArrayList<>();
-        List<RecoveredRecord> queueRecords = new ArrayList<>();
-        List<RecoveredRecord> bindings = new ArrayList<>();
-        for (RecoveredRecord record : recovered.records()) {
-            switch (BrokerRecords.kind(ByteBuffer.wrap(record.record()))) {
-                case BrokerRecords.EXCHANGE -> exchanges.add(record);
-                case BrokerRecords.QUEUE -> queueRecords.add(record);
-                case BrokerRecords.BINDING -> bindings.add(record);
-                default -> drop(persistence, record, "unknown record kind");
-            }
+        try {
+            queue.restore(entry, address, BrokerRecords.messageBodySize(payload));
+            restored++;
+        } catch (RuntimeException e) {
+            LOG.error("store: message {} of {} cannot be read and is dropped: {}", entry,
+                    queue.settings().describe(), e.getMessage());
+            cleanUp.add(() -> persistence.delete(stream, entry, CompletableFuture.completedFuture(address)));
         }
-        for (RecoveredRecord record : exchanges) {
-            try {
-                BrokerRecords.ExchangeRecord exchange = BrokerRecords.readExchange(ByteBuffer.wrap(record.record()));
-                host(broker, exchange.vhost()).restoreExchange(record.key(), exchange);
-            } catch (RuntimeException e) {
-                drop(persistence, record, "exchange: " + e.getMessage());
-            }
-        }
-        Map<Long, Queue> queues = new HashMap<>();
-        for (RecoveredRecord record : queueRecords) {
-            try {
-                BrokerRecords.QueueRecord queue = BrokerRecords.readQueue(ByteBuffer.wrap(record.record()));
-                queues.put(record.key(), host(broker, queue.vhost()).restoreQueue(record.key(), queue));
-            } catch (RuntimeException e) {
-                drop(persistence, record, "queue: " + e.getMessage());
-            }
-        }
-        int bound = 0;
-        for (RecoveredRecord record : bindings) {
-            try {
-                BrokerRecords.BindingRecord binding = BrokerRecords.readBinding(ByteBuffer.wrap(record.record()));
-                if (host(broker, binding.vhost()).restoreBinding(record.key(), binding)) {
-                    bound++;
-                } else {
-                    drop(persistence, record, "binding " + binding + " has lost an end");
-                }
-            } catch (RuntimeException e) {
-                drop(persistence, record, "binding: " + e.getMessage());
-            }
-        }
-        List<RecoveredEntry> entries = new ArrayList<>(recovered.entries());
-        entries.sort(Comparator.comparingLong(RecoveredEntry::stream).thenComparingLong(RecoveredEntry::entry));
-        long restored = 0;
-        long orphans = 0;
-        for (RecoveredEntry entry : entries) {
-            Queue queue = queues.get(entry.stream());
-            CompletableFuture<Long> address = CompletableFuture.completedFuture(entry.address());
-            if (queue == null) {
-                orphans++;
-                persistence.delete(entry.stream(), entry.entry(), address);
-                continue;
-            }
-            try {
-                queue.restore(entry.entry(), BrokerRecords.readMessage(ByteBuffer.wrap(entry.payload())),
-                        entry.address());
-                restored++;
-            } catch (RuntimeException e) {
-                LOG.error("store: message {} of {} cannot be read and is dropped: {}", entry.entry(),
-                        queue.settings().describe(), e.getMessage());
-                persistence.delete(entry.stream(), entry.entry(), address);
-            }
-        }
+    }
+
+    @Override
+    public void end() {
+        restoreTopology();
+        cleanUp.forEach(Runnable::run);
         if (orphans > 0) {
             LOG.warn("store: {} message(s) of deleted queues removed", orphans);
         }
-        LOG.info("recovered {} exchange(s), {} queue(s), {} binding(s), {} message(s)", exchanges.size(),
-                queues.size(), bound, restored);
+        if (!exchanges.isEmpty() || !queues.isEmpty() || restored > 0) {
+            LOG.info("recovered {} exchange(s), {} queue(s), {} binding(s), {} message(s)", exchanges.size(),
+                    queues.size(), bound, restored);
+        }
     }
 
-    private static VirtualHost host(LocalBroker broker, String vhost) {
+    private void restoreTopology() {
+        if (topologyRestored) {
+            return;
+        }
+        topologyRestored = true;
+        for (Record record : exchanges) {
+            try {
+                BrokerRecords.ExchangeRecord exchange = BrokerRecords.readExchange(ByteBuffer.wrap(record.bytes()));
+                host(exchange.vhost()).restoreExchange(record.key(), exchange);
+            } catch (RuntimeException e) {
+                drop(record, "exchange: " + e.getMessage());
+            }
+        }
+        for (Record record : queueRecords) {
+            try {
+                BrokerRecords.QueueRecord queue = BrokerRecords.readQueue(ByteBuffer.wrap(record.bytes()));
+                queues.put(record.key(), host(queue.vhost()).restoreQueue(record.key(), queue));
+            } catch (RuntimeException e) {
+                drop(record, "queue: " + e.getMessage());
+            }
+        }
+        for (Record record : bindings) {
+            try {
+                BrokerRecords.BindingRecord binding = BrokerRecords.readBinding(ByteBuffer.wrap(record.bytes()));
+                if (host(binding.vhost()).restoreBinding(record.key(), binding)) {
+                    bound++;
+                } else {
+                    drop(record, "binding " + binding + " has lost an end");
+                }
+            } catch (RuntimeException e) {
+                drop(record, "binding: " + e.getMessage());
+            }
+        }
+    }
+
+    private VirtualHost host(String vhost) {
         broker.addVirtualHost(vhost);
         return broker.virtualHost(vhost);
     }
 
-    private static void drop(Persistence persistence, RecoveredRecord record, String why) {
+    private void drop(Record record, String why) {
         LOG.error("store: record {} dropped at start ({})", record.key(), why);
-        persistence.remove(record.key());
+        cleanUp.add(() -> persistence.remove(record.key()));
     }
 }

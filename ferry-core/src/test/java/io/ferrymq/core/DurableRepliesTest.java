@@ -138,8 +138,13 @@ class DurableRepliesTest {
         }
 
         @Override
-        public Recovered takeRecovered() {
-            return Recovered.EMPTY;
+        public java.nio.ByteBuffer read(long address) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void recover(io.ferrymq.core.persist.RecoveryHandler handler) {
+            handler.end();
         }
 
         @Override

@@ -45,7 +45,7 @@ class PersistenceTest {
         MessageProperties persistent = new MessageProperties("text/plain", "utf-8", headers, 2, 3, "corr",
                 "reply", "60000", "id-1", Instant.ofEpochSecond(1_700_000_000L), "type", "guest", "app", "cluster");
 
-        try (JournalPersistence store = JournalPersistence.open(dir, STORE)) {
+        try (JournalPersistence store = JournalPersistence.at(dir, STORE)) {
             LocalBroker broker = new LocalBroker(CONFIG, clock, store);
             BrokerConnection connection = connect(broker, "c1");
             Session session = connection.openSession();
@@ -88,7 +88,7 @@ class PersistenceTest {
             broker.shutdown();
         }
 
-        try (JournalPersistence store = JournalPersistence.open(dir, STORE)) {
+        try (JournalPersistence store = JournalPersistence.at(dir, STORE)) {
             LocalBroker broker = new LocalBroker(CONFIG, clock, store);
             assertThat(broker.queues()).extracting(BrokerView.QueueSnapshot::name).containsExactly("orders");
             BrokerView.QueueSnapshot orders = broker.queues().get(0);
@@ -145,9 +145,9 @@ class PersistenceTest {
             broker.shutdown();
         }
 
-        try (JournalPersistence store = JournalPersistence.open(dir, STORE)) {
-            assertThat(store.journal().recovery().cleanShutdown()).isTrue();
+        try (JournalPersistence store = JournalPersistence.at(dir, STORE)) {
             LocalBroker broker = new LocalBroker(CONFIG, clock, store);
+            assertThat(store.journal().recovery().cleanShutdown()).isTrue();
             Session session = connect(broker, "c3").openSession();
             assertThat(drain(session, "orders")).containsExactly("after", "after-2");
             join(session.deleteQueue("orders", false, false));
@@ -155,10 +155,10 @@ class PersistenceTest {
             broker.shutdown();
         }
 
-        try (JournalPersistence store = JournalPersistence.open(dir, STORE)) {
+        try (JournalPersistence store = JournalPersistence.at(dir, STORE)) {
+            LocalBroker broker = new LocalBroker(CONFIG, clock, store);
             assertThat(store.journal().recovery().entries()).isZero();
             assertThat(store.journal().recovery().metadata()).isZero();
-            LocalBroker broker = new LocalBroker(CONFIG, clock, store);
             assertThat(broker.queues()).isEmpty();
             assertThat(broker.exchanges()).noneMatch(x -> x.name().equals("orders-x"));
             broker.shutdown();
@@ -194,6 +194,52 @@ class PersistenceTest {
             assertThat(m.properties()).isEqualTo(MessageProperties.EMPTY);
             assertThat(m.body()).isEmpty();
         });
+    }
+
+    @Test
+    void aBacklogBeyondTheResidentLimitLivesOnDiskAndComesBackInOrderAfterARestart(@TempDir Path dir) {
+        BrokerConfig paging = new BrokerConfig("guest", "guest", 1L << 40, 1024 * 1024, 64 * 1024);
+        MessageProperties persistent = new MessageProperties(null, null, null, 2, null, null, null, null, null,
+                null, null, null, null, null);
+        int count = 5000;
+        try (JournalPersistence store = JournalPersistence.at(dir, STORE)) {
+            LocalBroker broker = new LocalBroker(paging, clock, store);
+            Session session = connect(broker, "c1").openSession();
+            join(session.declareQueue(new QueueDeclaration("backlog", false, true, false, false, Map.of())));
+            for (int i = 0; i < count; i++) {
+                publish(session, "", "backlog", body(i), persistent);
+            }
+            // one more publish pages out what was written before it
+            publish(session, "", "backlog", body(count), persistent);
+            assertThat(broker.memoryUsedBytes()).as("bodies in memory").isLessThan(200 * 1024);
+
+            List<String> first = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                first.add(new String(join(session.get("backlog", true)).delivery().message().body(),
+                        StandardCharsets.UTF_8));
+            }
+            assertThat(first).containsExactlyElementsOf(bodies(0, 100));
+            broker.shutdown();
+        }
+        try (JournalPersistence store = JournalPersistence.at(dir, STORE)) {
+            LocalBroker broker = new LocalBroker(paging, clock, store);
+            assertThat(broker.memoryUsedBytes()).as("recovered bodies stay on disk").isZero();
+            Session session = connect(broker, "c2").openSession();
+            assertThat(drain(session, "backlog")).containsExactlyElementsOf(bodies(100, count + 1));
+            broker.shutdown();
+        }
+    }
+
+    private static String body(int i) {
+        return String.format("%06d", i) + "x".repeat(1018);
+    }
+
+    private static List<String> bodies(int from, int to) {
+        List<String> all = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            all.add(body(i));
+        }
+        return all;
     }
 
     private static void publish(Session session, String exchange, String key, String body, MessageProperties props) {

@@ -16,7 +16,7 @@ import io.ferrymq.http.NodeInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -66,11 +66,12 @@ public final class FerryServer implements AutoCloseable {
             started.push(dataDirectory);
             log.info("data directory {}", dataDirectory.path());
 
-            JournalPersistence store = openStore(dataDirectory.path().resolve(STORE_DIR));
+            Path storeDir = dataDirectory.path().resolve(STORE_DIR);
+            JournalPersistence store = openStore(storeDir);
             // closed after the broker stopped: waits for what was submitted, then writes the clean-shutdown marker
             started.push(store);
 
-            var broker = new LocalBroker(brokerConfig(config), Clock.system(), store);
+            var broker = openBroker(config, store, storeDir);
             started.push(broker::shutdown);
 
             // worked out once, so that AMQP clients (cluster_name) and the HTTP API (node) see the same name
@@ -132,13 +133,21 @@ public final class FerryServer implements AutoCloseable {
         log.info("stopped");
     }
 
-    /** Opens the message store: replays it (recovery), or fails startup with one line saying why. */
     private static JournalPersistence openStore(Path dir) {
         try {
-            return JournalPersistence.open(dir, StoreConfig.defaults());
+            return JournalPersistence.at(dir, StoreConfig.defaults());
+        } catch (UncheckedIOException e) {
+            throw new StartupException("cannot open the message store in " + dir + ": " + e.getCause(), e);
+        }
+    }
+
+    /** Starts the broker on the message store, which it replays (recovery), or fails with one line saying why. */
+    private static LocalBroker openBroker(ServerConfig config, JournalPersistence store, Path dir) {
+        try {
+            return new LocalBroker(brokerConfig(config), Clock.system(), store);
         } catch (UnsupportedFormatException e) {
             throw new StartupException("cannot open the message store in " + dir + ": " + e.getMessage(), e);
-        } catch (IOException | StoreException e) {
+        } catch (UncheckedIOException | StoreException e) {
             throw new StartupException("cannot open the message store in " + dir + ": " + e, e);
         }
     }

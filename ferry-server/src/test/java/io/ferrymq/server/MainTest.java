@@ -70,7 +70,10 @@ class MainTest {
     void aStoreOfAnUnknownFormatVersionIsOneLineAndExit1() throws IOException {
         Path data = dir.resolve("data");
         Path store = data.resolve(FerryServer.STORE_DIR);
-        io.ferrymq.core.persist.JournalPersistence.open(store, io.ferrymq.store.StoreConfig.defaults()).close();
+        // a first start writes the store with the current format
+        new io.ferrymq.core.LocalBroker(io.ferrymq.core.BrokerConfig.defaults(), io.ferrymq.common.Clock.system(),
+                io.ferrymq.core.persist.JournalPersistence.at(store, io.ferrymq.store.StoreConfig.defaults()))
+                .persistence().close();
         Path segment;
         try (var files = Files.list(store)) {
             segment = files.filter(f -> f.getFileName().toString().endsWith(".seg")).findFirst().orElseThrow();

@@ -10,15 +10,13 @@ import io.ferrymq.store.journal.RelocationListener;
 import io.ferrymq.store.journal.ReplayHandler;
 import io.ferrymq.store.journal.SegmentJournal;
 import io.ferrymq.store.journal.StoredEntry;
-import io.ferrymq.store.log.Damage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,50 +33,59 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class JournalPersistence implements Persistence {
     private static final Logger LOG = LoggerFactory.getLogger(JournalPersistence.class);
 
-    private final Journal journal;
-    private final AtomicLong keys;
+    private final StoreFiles files;
+    private final StoreConfig config;
+    /** Keys handed out: above every key and stream recovered. */
+    private final AtomicLong keys = new AtomicLong();
     private final Set<CompletableFuture<Void>> chainedDeletes = ConcurrentHashMap.newKeySet();
     private final AtomicLong deletes = new AtomicLong();
-    private volatile Recovered recovered;
+    private volatile Journal journal;
 
-    /**
-     * @param recovered what the journal replayed when it opened; keys are handed out above every recovered key
-     *                  and stream
-     */
-    public JournalPersistence(Journal journal, Recovered recovered) {
-        this.journal = journal;
-        this.recovered = recovered;
-        long max = 0;
-        for (RecoveredRecord record : recovered.records()) {
-            max = Math.max(max, record.key());
-        }
-        for (RecoveredEntry entry : recovered.entries()) {
-            max = Math.max(max, entry.stream());
-        }
-        this.keys = new AtomicLong(max);
+    private JournalPersistence(StoreFiles files, StoreConfig config) {
+        this.files = files;
+        this.config = config;
     }
 
-    /** Opens (or creates) the journal in directory {@code dir} and collects what it replays. */
-    public static JournalPersistence open(Path dir, StoreConfig config) throws IOException {
-        return open(new DiskFiles(dir), config);
+    /** The store in directory {@code dir} (created if missing); opened (and replayed) by {@link #recover}. */
+    public static JournalPersistence at(Path dir, StoreConfig config) {
+        try {
+            return new JournalPersistence(new DiskFiles(dir), config);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
-    /** Opens (or creates) the journal in {@code files} and collects what it replays. */
-    public static JournalPersistence open(StoreFiles files, StoreConfig config) throws IOException {
-        Collector collector = new Collector();
-        SegmentJournal journal = SegmentJournal.open(files, config, collector, RelocationListener.NONE);
-        RecoveryReport report = journal.recovery();
-        for (Damage damage : report.damages()) {
-            LOG.warn("store recovery: {}", RecoveryReport.describe(damage));
+    /** The store in {@code files}; opened (and replayed) by {@link #recover}. */
+    public static JournalPersistence at(StoreFiles files, StoreConfig config) {
+        return new JournalPersistence(files, config);
+    }
+
+    @Override
+    public void recover(RecoveryHandler handler) {
+        if (journal != null) {
+            throw new IllegalStateException("the store is open already");
         }
+        SegmentJournal opened;
+        try {
+            opened = SegmentJournal.open(files, config, new Replay(handler), RelocationListener.NONE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        RecoveryReport report = opened.recovery();
         LOG.info("store opened: {} record(s) of topology, {} message(s), {} shutdown, {} byte(s) scanned",
                 report.metadata(), report.entries(), report.cleanShutdown() ? "clean" : "unclean",
                 report.scannedBytes());
-        return new JournalPersistence(journal, new Recovered(collector.records, collector.entries));
+        journal = opened;
+        handler.end();
     }
 
+    /** The open journal; only after {@link #recover}. */
     public Journal journal() {
-        return journal;
+        Journal open = journal;
+        if (open == null) {
+            throw new IllegalStateException("the store is not open: recover() opens it");
+        }
+        return open;
     }
 
     @Override
@@ -94,7 +101,7 @@ public final class JournalPersistence implements Persistence {
     @Override
     public CompletableFuture<Void> put(long key, byte[] record) {
         try {
-            return journal.putMetadata(key, ByteBuffer.wrap(record)).thenApply(address -> null);
+            return journal().putMetadata(key, ByteBuffer.wrap(record)).thenApply(address -> null);
         } catch (RuntimeException closed) {
             return CompletableFuture.failedFuture(closed);
         }
@@ -103,7 +110,7 @@ public final class JournalPersistence implements Persistence {
     @Override
     public CompletableFuture<Void> remove(long key) {
         try {
-            return journal.removeMetadata(key).thenApply(existed -> null);
+            return journal().removeMetadata(key).thenApply(existed -> null);
         } catch (RuntimeException closed) {
             return CompletableFuture.failedFuture(closed);
         }
@@ -112,10 +119,15 @@ public final class JournalPersistence implements Persistence {
     @Override
     public CompletableFuture<Long> add(long stream, long entry, byte[] payload) {
         try {
-            return journal.add(stream, entry, ByteBuffer.wrap(payload), Durability.SYNC);
+            return journal().add(stream, entry, ByteBuffer.wrap(payload), Durability.SYNC);
         } catch (RuntimeException closed) {
             return CompletableFuture.failedFuture(closed);
         }
+    }
+
+    @Override
+    public ByteBuffer read(long address) {
+        return journal().read(address);
     }
 
     @Override
@@ -124,7 +136,7 @@ public final class JournalPersistence implements Persistence {
         if (address.isDone()) {
             if (!address.isCompletedExceptionally()) {
                 try {
-                    journal.delete(stream, entry, address.join(), Durability.LAZY)
+                    journal().delete(stream, entry, address.join(), Durability.LAZY)
                             .whenComplete((done, error) -> logFailure(stream, entry, error));
                 } catch (RuntimeException closed) {
                     // the journal closed under a late settlement (shutdown): the entry stays and comes back
@@ -141,7 +153,7 @@ public final class JournalPersistence implements Persistence {
                 return;
             }
             try {
-                journal.delete(stream, entry, at, Durability.LAZY).whenComplete((done, error) -> {
+                journal().delete(stream, entry, at, Durability.LAZY).whenComplete((done, error) -> {
                     logFailure(stream, entry, error);
                     chained.complete(null);
                 });
@@ -168,47 +180,42 @@ public final class JournalPersistence implements Persistence {
     public CompletableFuture<Void> barrier() {
         if (chainedDeletes.isEmpty()) {
             try {
-                return journal.sync();
+                return journal().sync();
             } catch (RuntimeException closed) {
                 return CompletableFuture.failedFuture(closed);
             }
         }
         CompletableFuture<?>[] pending = chainedDeletes.toArray(new CompletableFuture<?>[0]);
-        return CompletableFuture.allOf(pending).thenCompose(done -> journal.sync());
+        return CompletableFuture.allOf(pending).thenCompose(done -> journal().sync());
     }
 
-    @Override
-    public Recovered takeRecovered() {
-        Recovered taken = recovered;
-        recovered = Recovered.EMPTY;
-        return taken;
-    }
-
-    /** Waits for what was submitted, writes the clean-shutdown marker. */
+    /** Waits for what was submitted, writes the clean-shutdown marker; nothing to do when never opened. */
     @Override
     public void close() {
-        journal.close();
+        Journal open = journal;
+        if (open != null) {
+            open.close();
+        }
     }
 
-    /** Copies what the journal replays (its buffers are only valid during the call). */
-    private static final class Collector implements ReplayHandler {
-        final List<RecoveredRecord> records = new ArrayList<>();
-        final List<RecoveredEntry> entries = new ArrayList<>();
+    /** Hands what the journal replays to the broker's handler, noting the highest key in use. */
+    private final class Replay implements ReplayHandler {
+        private final RecoveryHandler handler;
+
+        Replay(RecoveryHandler handler) {
+            this.handler = handler;
+        }
 
         @Override
         public void metadata(long key, ByteBuffer value) {
-            records.add(new RecoveredRecord(key, copy(value)));
+            keys.accumulateAndGet(key, Math::max);
+            handler.record(key, value);
         }
 
         @Override
         public void entry(StoredEntry entry) {
-            entries.add(new RecoveredEntry(entry.stream(), entry.entry(), entry.address(), copy(entry.body())));
-        }
-
-        private static byte[] copy(ByteBuffer buffer) {
-            byte[] bytes = new byte[buffer.remaining()];
-            buffer.duplicate().get(bytes);
-            return bytes;
+            keys.accumulateAndGet(entry.stream(), Math::max);
+            handler.entry(entry.stream(), entry.entry(), entry.address(), entry.body());
         }
     }
 }

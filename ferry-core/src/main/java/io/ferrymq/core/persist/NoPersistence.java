@@ -1,5 +1,6 @@
 package io.ferrymq.core.persist;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -50,8 +51,12 @@ final class NoPersistence implements Persistence {
     }
 
     @Override
-    public Recovered takeRecovered() {
-        return Recovered.EMPTY;
+    public ByteBuffer read(long address) {
+        throw new IllegalStateException("nothing is stored without a store (address " + address + ")");
+    }
+
+    @Override
+    public void recover(RecoveryHandler handler) {
     }
 
     @Override

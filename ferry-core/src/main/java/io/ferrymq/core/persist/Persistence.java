@@ -1,6 +1,6 @@
 package io.ferrymq.core.persist;
 
-import java.util.List;
+import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -43,22 +43,18 @@ public interface Persistence extends AutoCloseable {
     /** Completes once every delete asked for before this call is durable. */
     CompletableFuture<Void> barrier();
 
-    /** What the store held at start: metadata records in store order, then the entries. Taken once. */
-    Recovered takeRecovered();
+    /** The payload of the entry stored at {@code address} (as {@link #add} reported it, or as recovered). */
+    ByteBuffer read(long address);
+
+    /**
+     * Opens the store and hands what it held to {@code handler}: every metadata record, then every entry. Called
+     * once, before any write.
+     *
+     * @throws java.io.UncheckedIOException or a {@link io.ferrymq.store.StoreException} when the store cannot be
+     *                                      opened (an unknown format version, a locked or unreadable file)
+     */
+    void recover(RecoveryHandler handler);
 
     @Override
     void close();
-
-    /** One metadata record found at start. */
-    record RecoveredRecord(long key, byte[] record) {
-    }
-
-    /** One message entry found at start. */
-    record RecoveredEntry(long stream, long entry, long address, byte[] payload) {
-    }
-
-    /** Everything found at start. */
-    record Recovered(List<RecoveredRecord> records, List<RecoveredEntry> entries) {
-        public static final Recovered EMPTY = new Recovered(List.of(), List.of());
-    }
 }

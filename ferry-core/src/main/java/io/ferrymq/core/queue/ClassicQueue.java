@@ -21,6 +21,9 @@ import io.ferrymq.core.queue.QueueCommand.Settle;
 import io.ferrymq.core.queue.QueueEffect.Deliver;
 import io.ferrymq.core.queue.QueueEffect.Drop;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,12 +42,15 @@ import java.util.function.Supplier;
  * reverse, and never a second queue lock.
  */
 public final class ClassicQueue implements Queue {
+    private static final Logger LOG = LoggerFactory.getLogger(ClassicQueue.class);
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    /** Ready entries at the head that stay in memory when the queue pages out: they are delivered next. */
+    private static final int KEEP_HEAD = 128;
 
     private final QueueSettings settings;
     private final QueueContext context;
     private final ReentrantLock lock = new ReentrantLock();
-    private final QueueMachine machine = new QueueMachine();
+    private final QueueMachine machine;
     private final Map<Long, QueueConsumer> consumers = new HashMap<>();
     /** Reused for every command; emptied after its effects ran. */
     private final List<QueueEffect> effects = new ArrayList<>();
@@ -60,6 +66,17 @@ public final class ClassicQueue implements Queue {
     ClassicQueue(QueueSettings settings, QueueContext context) {
         this.settings = settings;
         this.context = context;
+        this.machine = new QueueMachine(this::load);
+    }
+
+    /** Reads a paged message back from the store (under the lock); a failure is logged and the entry dropped. */
+    private Message load(long address) {
+        try {
+            return BrokerRecords.readMessage(context.persistence().read(address));
+        } catch (RuntimeException e) {
+            LOG.error("{}: the message stored at {} cannot be read back", settings.describe(), address, e);
+            throw e;
+        }
     }
 
     @Override
@@ -86,6 +103,9 @@ public final class ClassicQueue implements Queue {
                 safe = address.thenApply(at -> null);
             }
             dispatchLocked();
+            if (payload != null) {
+                machine.pageOut(context.residentBytes(), KEEP_HEAD);
+            }
             return safe;
         });
     }
@@ -104,10 +124,9 @@ public final class ClassicQueue implements Queue {
     }
 
     @Override
-    public void restore(long sequence, Message message, long address) {
+    public void restore(long sequence, long address, int size) {
         locked(() -> {
-            machine.apply(new Restore(message, sequence, 1), effects);
-            machine.lastEnqueued().stored(CompletableFuture.completedFuture(address));
+            machine.apply(new Restore(sequence, address, size, 1), effects);
             return null;
         });
     }
@@ -324,6 +343,8 @@ public final class ClassicQueue implements Queue {
                 case REJECTED -> context.stats().discarded();
                 case PURGED, QUEUE_DELETED -> {
                 }
+                case LOST -> LOG.error("{}: message {} was lost: its body could not be read back from the store",
+                        settings.describe(), drop.entry().sequence());
             }
         }
     }

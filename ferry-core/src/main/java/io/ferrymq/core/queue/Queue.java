@@ -47,10 +47,13 @@ public interface Queue {
     }
 
     /**
-     * Puts back a message recovered from the store, at the tail, with its old sequence (increasing from call to
-     * call), as delivered once already (redelivered=true: it may have been delivered before the restart).
+     * Puts back a message recovered from the store at its old sequence, paged (its body stays in the store at
+     * {@code address} until delivered), as delivered once already (redelivered=true: it may have been delivered
+     * before the restart). Sequences mostly increase from call to call; a lower one goes to its place.
+     *
+     * @param size the message body's size in bytes
      */
-    default void restore(long sequence, Message message, long address) {
+    default void restore(long sequence, long address, int size) {
         throw new UnsupportedOperationException("queue type of " + settings().describe() + " cannot be restored");
     }
 

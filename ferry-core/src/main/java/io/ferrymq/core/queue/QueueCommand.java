@@ -15,10 +15,10 @@ public sealed interface QueueCommand {
     }
 
     /**
-     * Appends a message recovered from the store at its old {@code sequence} (above every sequence so far), having
-     * been delivered {@code deliveryCount} times already.
+     * Adds a message recovered from the store at its old {@code sequence}, paged (its body stays in the store at
+     * {@code address} until delivered), having been delivered {@code deliveryCount} times already.
      */
-    record Restore(Message message, long sequence, int deliveryCount) implements QueueCommand {
+    record Restore(long sequence, long address, int size, int deliveryCount) implements QueueCommand {
     }
 
     /** Adds a consumer; consumers of higher {@code priority} are served first. */

@@ -29,6 +29,8 @@ public sealed interface QueueEffect {
         /** Rejected or nacked without requeue: where dead-lettering will hook in. */
         REJECTED,
         PURGED,
-        QUEUE_DELETED
+        QUEUE_DELETED,
+        /** Its body could not be read back from the store (the store logged why). */
+        LOST
     }
 }

@@ -9,33 +9,85 @@ import java.util.concurrent.CompletableFuture;
  * {@link QueueMachine} is its only writer).
  *
  * <p>The entry, not the message, is what a queue orders and counts: the same {@link Message} routed
- * to three queues has three entries. A store-backed queue will keep the message's store position
- * here so that the body can leave memory while the entry stays in the index.
+ * to three queues has three entries. A stored entry may be paged: its body then lives in the store
+ * only ({@link #message()} is null until the queue loads it back for a delivery), and in the ready
+ * list it shrinks to a slot of primitive fields (see {@link EntryFifo}).
  */
 public final class QueueEntry {
+    /** {@link #pageable()}: the body may leave memory (it is in the store). */
+    static final int PAGEABLE = 0;
+    /** {@link #pageable()}: the store write has not completed yet. */
+    static final int WRITING = 1;
+    /** {@link #pageable()}: the body is not stored (transient message, or the write failed), or is paged already. */
+    static final int NOT_PAGEABLE = 2;
+
+    private static final long NO_ADDRESS = -1;
+
     private final long sequence;
-    private final Message message;
+    private final int size;
+    private Message message;
     private int deliveryCount;
-    /** The entry's store address once written, or null when the message is not stored. */
-    private CompletableFuture<Long> stored;
+    /** The store address once known, else {@link #NO_ADDRESS}. */
+    private long address = NO_ADDRESS;
+    /** The store write in flight, until its address is taken into {@link #address}. */
+    private CompletableFuture<Long> writing;
 
     QueueEntry(long sequence, Message message) {
-        this.sequence = sequence;
-        this.message = message;
+        this(sequence, message, 0);
     }
 
     QueueEntry(long sequence, Message message, int deliveryCount) {
-        this(sequence, message);
+        this.sequence = sequence;
+        this.message = message;
+        this.size = message.body().length;
         this.deliveryCount = deliveryCount;
+    }
+
+    private QueueEntry(long sequence, long address, int size, int deliveryCount) {
+        this.sequence = sequence;
+        this.address = address;
+        this.size = size;
+        this.deliveryCount = deliveryCount;
+    }
+
+    /** An entry whose body is in the store at {@code address} only. */
+    static QueueEntry paged(long sequence, long address, int size, int deliveryCount) {
+        return new QueueEntry(sequence, address, size, deliveryCount);
     }
 
     /** The store address of this entry (completes once written), or null when it is not stored. */
     public CompletableFuture<Long> stored() {
-        return stored;
+        if (writing != null) {
+            return writing;
+        }
+        return address == NO_ADDRESS ? null : CompletableFuture.completedFuture(address);
     }
 
-    void stored(CompletableFuture<Long> address) {
-        this.stored = address;
+    void stored(CompletableFuture<Long> write) {
+        this.writing = write;
+    }
+
+    /** Whether the body may leave memory now; takes a completed write's address. */
+    int pageable() {
+        if (message == null) {
+            return NOT_PAGEABLE;
+        }
+        if (writing != null) {
+            if (!writing.isDone()) {
+                return WRITING;
+            }
+            if (writing.isCompletedExceptionally()) {
+                return NOT_PAGEABLE;
+            }
+            address = writing.join();
+            writing = null;
+        }
+        return address == NO_ADDRESS ? NOT_PAGEABLE : PAGEABLE;
+    }
+
+    /** Where the body is stored, or -1; only meaningful once {@link #pageable()} said so. */
+    long address() {
+        return address;
     }
 
     /** Position in the queue's FIFO order, fixed at enqueue: a requeued entry goes back to it. */
@@ -43,8 +95,18 @@ public final class QueueEntry {
         return sequence;
     }
 
+    /** The message, or null while its body is in the store only. */
     public Message message() {
         return message;
+    }
+
+    boolean resident() {
+        return message != null;
+    }
+
+    /** The body was read back from the store. */
+    void loaded(Message loaded) {
+        this.message = loaded;
     }
 
     /** How many deliveries of this entry reached a consumer or basic.get so far. */
@@ -52,9 +114,9 @@ public final class QueueEntry {
         return deliveryCount;
     }
 
-    /** The bytes this entry holds in memory, as the memory alarm counts them. */
-    public long bodySize() {
-        return message.body().length;
+    /** The size of the body in bytes, whether it is in memory or not. */
+    public int size() {
+        return size;
     }
 
     void delivered() {
@@ -68,6 +130,6 @@ public final class QueueEntry {
 
     @Override
     public String toString() {
-        return "QueueEntry[" + sequence + ", deliveries=" + deliveryCount + "]";
+        return "QueueEntry[" + sequence + ", deliveries=" + deliveryCount + (message == null ? ", paged" : "") + "]";
     }
 }

@@ -32,32 +32,39 @@ public final class QueueMachine {
     /** The consumer id of a basic.get delivery. Consumer ids given to the machine must differ from it. */
     public static final long NO_CONSUMER = 0;
 
+    private final BodyLoader loader;
     private final ReadyList ready = new ReadyList();
     private final Map<Long, QueueEntry> unacked = new HashMap<>();
     private final ConsumerRing consumers = new ConsumerRing();
     private long nextSequence = 1;
     private long nextDeliveryId = 1;
-    private long heldBytes;
+    /** Body bytes of the ready and unacknowledged entries, in memory or not. */
+    private long messageBytes;
     private boolean hadConsumers;
     private QueueEntry lastEnqueued;
+
+    /** A machine whose entries never leave memory. */
+    public QueueMachine() {
+        this(BodyLoader.NONE);
+    }
+
+    /** A machine that may page entries out; {@code loader} reads them back for delivery. */
+    public QueueMachine(BodyLoader loader) {
+        this.loader = loader;
+    }
 
     /** Applies one command, appending its effects, in the order they must happen, to {@code effects}. */
     public void apply(QueueCommand command, List<QueueEffect> effects) {
         if (command instanceof Enqueue enqueue) {
             QueueEntry entry = new QueueEntry(nextSequence++, enqueue.message());
-            heldBytes += entry.bodySize();
+            messageBytes += entry.size();
             ready.append(entry);
             lastEnqueued = entry;
         } else if (command instanceof Restore restore) {
-            if (restore.sequence() < nextSequence) {
-                throw new IllegalArgumentException("restored sequence " + restore.sequence()
-                        + " is not above the last one, " + (nextSequence - 1));
-            }
-            QueueEntry entry = new QueueEntry(restore.sequence(), restore.message(), restore.deliveryCount());
-            nextSequence = restore.sequence() + 1;
-            heldBytes += entry.bodySize();
-            ready.append(entry);
-            lastEnqueued = entry;
+            ready.restore(restore.sequence(), restore.address(), restore.size(), restore.deliveryCount());
+            nextSequence = Math.max(nextSequence, restore.sequence() + 1);
+            messageBytes += restore.size();
+            lastEnqueued = null;
         } else if (command instanceof Dispatch dispatch) {
             dispatch(dispatch.credit(), effects);
         } else if (command instanceof Settle settle) {
@@ -73,13 +80,13 @@ public final class QueueMachine {
         } else if (command instanceof RemoveConsumer remove) {
             consumers.remove(remove.consumerId());
         } else if (command instanceof Get get) {
-            if (!ready.isEmpty()) {
+            if (loadedHead(effects) != null) {
                 deliver(NO_CONSUMER, get.noAck(), ready.poll(), effects);
             }
         } else if (command instanceof Return returned) {
             QueueEntry entry = returned.entry();
             if (unacked.remove(returned.deliveryId()) == null) {
-                heldBytes += entry.bodySize();
+                messageBytes += entry.size();
             }
             entry.undelivered();
             ready.requeue(entry);
@@ -96,7 +103,7 @@ public final class QueueMachine {
     }
 
     private void dispatch(CreditGate credit, List<QueueEffect> effects) {
-        while (!ready.isEmpty() && !consumers.isEmpty()) {
+        while (!consumers.isEmpty() && loadedHead(effects) != null) {
             ConsumerRing.Member consumer = consumers.reserveNext(credit);
             if (consumer == null) {
                 return;
@@ -105,12 +112,38 @@ public final class QueueMachine {
         }
     }
 
+    /**
+     * The head entry with its body in memory, or null when none is ready. An entry whose body cannot be read back
+     * from the store is dropped ({@link DropReason#LOST}) and the next one tried.
+     */
+    private QueueEntry loadedHead(List<QueueEffect> effects) {
+        while (!ready.isEmpty()) {
+            try {
+                return ready.peekLoaded(loader);
+            } catch (RuntimeException unreadable) {
+                drop(ready.poll(), DropReason.LOST, effects);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Pages out ready bodies that are in the store until at most {@code limit} body bytes stay in memory (or no
+     * more can go), keeping the first {@code keepHead} ready entries, which are delivered next.
+     */
+    public void pageOut(long limit, int keepHead) {
+        long resident = heldBytes();
+        if (resident > limit) {
+            ready.pageOut(resident - limit, keepHead);
+        }
+    }
+
     private void deliver(long consumerId, boolean noAck, QueueEntry entry, List<QueueEffect> effects) {
         long deliveryId = nextDeliveryId++;
         int before = entry.deliveryCount();
         entry.delivered();
         if (noAck) {
-            heldBytes -= entry.bodySize();
+            messageBytes -= entry.size();
         } else {
             unacked.put(deliveryId, entry);
         }
@@ -130,11 +163,11 @@ public final class QueueMachine {
     }
 
     private void drop(QueueEntry entry, DropReason reason, List<QueueEffect> effects) {
-        heldBytes -= entry.bodySize();
+        messageBytes -= entry.size();
         effects.add(new Drop(entry, reason));
     }
 
-    /** The entry the last {@code Enqueue} or {@code Restore} appended, or null. */
+    /** The entry the last {@code Enqueue} appended, or null. */
     public QueueEntry lastEnqueued() {
         return lastEnqueued;
     }
@@ -151,9 +184,14 @@ public final class QueueMachine {
         return consumers.size();
     }
 
-    /** Body bytes of the ready and unacknowledged entries. */
+    /** Body bytes of the ready and unacknowledged entries held in memory (not those paged out to the store). */
     public long heldBytes() {
-        return heldBytes;
+        return messageBytes - ready.pagedBytes();
+    }
+
+    /** Body bytes of the ready and unacknowledged entries, in memory or in the store. */
+    public long messageBytes() {
+        return messageBytes;
     }
 
     /** Whether a consumer was ever added: an auto-delete queue goes away only after it had one. */

@@ -1,0 +1,125 @@
+package io.ferrymq.bench;
+
+import io.ferrymq.common.Clock;
+import io.ferrymq.common.message.MessageProperties;
+import io.ferrymq.core.BrokerConfig;
+import io.ferrymq.core.ConnectionInfo;
+import io.ferrymq.core.GetResult;
+import io.ferrymq.core.LocalBroker;
+import io.ferrymq.core.Message;
+import io.ferrymq.core.PublishRequest;
+import io.ferrymq.core.QueueDeclaration;
+import io.ferrymq.core.Session;
+import io.ferrymq.core.persist.JournalPersistence;
+import io.ferrymq.store.StoreConfig;
+
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Heap bytes per queued persistent message, and restart time, measured in-process on a real store (no network):
+ * publishes {@code count} persistent messages of {@code size} bytes to one durable queue, measures the heap after
+ * a full GC, restarts the broker on the same store (timing the recovery), measures again, then drains the queue
+ * checking the order.
+ *
+ * <p>{@code java -Xmx512m -cp ferry-bench/target/benchmarks.jar io.ferrymq.bench.QueueFootprint 1000000 1024 DIR}
+ */
+public final class QueueFootprint {
+    private static final MessageProperties PERSISTENT = new MessageProperties(null, null, null, 2, null, null, null,
+            null, null, null, null, null, null, null);
+
+    private QueueFootprint() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int count = Integer.parseInt(args[0]);
+        int size = Integer.parseInt(args[1]);
+        Path dir = Files.createDirectories(Path.of(args[2]));
+        BrokerConfig defaults = BrokerConfig.defaults();
+        BrokerConfig config = new BrokerConfig(defaults.defaultUser(), defaults.defaultPassword(), Long.MAX_VALUE,
+                defaults.maxMessageSizeBytes());
+
+        long empty = heapAfterGc();
+        long start = System.nanoTime();
+        try (JournalPersistence store = JournalPersistence.at(dir, StoreConfig.defaults())) {
+            LocalBroker broker = new LocalBroker(config, Clock.system(), store);
+            Session session = session(broker);
+            session.declareQueue(new QueueDeclaration("backlog", false, true, false, false, Map.of()))
+                    .toCompletableFuture().join();
+            publish(session, count, size);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long used = heapAfterGc();
+            System.out.printf("published %,d x %d B persistent in %.1f s (%,.0f msg/s, confirmed after fsync)%n",
+                    count, size, seconds, count / seconds);
+            System.out.printf("heap after publish: %,d bytes over the empty broker = %.1f bytes per message%n",
+                    used - empty, (double) (used - empty) / count);
+            broker.shutdown();
+        }
+
+        start = System.nanoTime();
+        try (JournalPersistence store = JournalPersistence.at(dir, StoreConfig.defaults())) {
+            LocalBroker broker = new LocalBroker(config, Clock.system(), store);
+            double recovery = (System.nanoTime() - start) / 1e9;
+            long used = heapAfterGc();
+            System.out.printf("restart with %,d messages queued: %.1f s%n", count, recovery);
+            System.out.printf("heap after restart: %,d bytes over the empty broker = %.1f bytes per message%n",
+                    used - empty, (double) (used - empty) / count);
+            Session session = session(broker);
+            start = System.nanoTime();
+            long expected = 0;
+            GetResult got;
+            while (!(got = session.get("backlog", true).toCompletableFuture().join()).isEmpty()) {
+                long seen = ByteBuffer.wrap(got.delivery().message().body()).getLong();
+                if (seen != expected) {
+                    throw new IllegalStateException("message " + seen + " where " + expected + " was expected");
+                }
+                expected++;
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            if (expected != count) {
+                throw new IllegalStateException("drained " + expected + " of " + count);
+            }
+            System.out.printf("drained %,d in order in %.1f s (%,.0f msg/s, basic.get no-ack)%n", expected, seconds,
+                    expected / seconds);
+            broker.shutdown();
+        }
+    }
+
+    private static Session session(LocalBroker broker) {
+        return broker.connect(new ConnectionInfo("footprint", "guest", "127.0.0.1:0", "AMQP 0-9-1", Map.of()),
+                LocalBroker.DEFAULT_VHOST).openSession();
+    }
+
+    /** Publishes with up to 10 000 unconfirmed at a time, as a pipelining publisher with confirms would. */
+    private static void publish(Session session, int count, int size) throws InterruptedException {
+        Semaphore window = new Semaphore(10_000);
+        for (long i = 0; i < count; i++) {
+            byte[] body = new byte[size];
+            ByteBuffer.wrap(body).putLong(i);
+            window.acquire();
+            CompletableFuture<?> confirmed = session.publish(new PublishRequest(new Message("", "backlog", PERSISTENT,
+                    body), false)).toCompletableFuture();
+            confirmed.whenComplete((outcome, error) -> {
+                if (error != null) {
+                    error.printStackTrace();
+                    System.exit(1);
+                }
+                window.release();
+            });
+        }
+        window.acquire(10_000);
+    }
+
+    private static long heapAfterGc() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(200);
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+}

@@ -1,0 +1,178 @@
+package io.ferrymq.core.queue;
+
+import java.util.function.Consumer;
+
+/**
+ * The fresh (never requeued) ready entries of a queue, in sequence order, in chunks of parallel arrays so that an
+ * entry whose body is on disk costs a few dozen bytes and no object: its sequence, store address, body size and
+ * delivery count sit in primitive arrays ({@value #BYTES_PER_PAGED_ENTRY} bytes with compressed references). An
+ * entry whose body is in memory keeps its {@link QueueEntry} in the slot. Guarded by the queue's lock.
+ *
+ * <p>{@link #pageOut} turns in-memory entries into paged ones, walking a cursor from just behind the head window
+ * towards the tail: the head stays in memory because it is delivered next, and the entries just published stay
+ * until their store write completes. {@link #poll()} turns a paged slot back into a {@link QueueEntry} without a
+ * body; the queue reads the body from the store when it delivers it.
+ */
+final class EntryFifo {
+    static final int BYTES_PER_PAGED_ENTRY = 8 + 8 + 4 + 4 + 4;
+    private static final int CHUNK = 1024;
+
+    /** A run of {@link #CHUNK} slots; slot {@code i} holds either {@code resident[i]} or the primitive fields. */
+    private static final class Chunk {
+        final long base;
+        final QueueEntry[] resident = new QueueEntry[CHUNK];
+        final long[] sequence = new long[CHUNK];
+        final long[] address = new long[CHUNK];
+        final int[] size = new int[CHUNK];
+        final int[] deliveries = new int[CHUNK];
+        Chunk next;
+
+        Chunk(long base) {
+            this.base = base;
+        }
+    }
+
+    private Chunk head;
+    private Chunk tail;
+    /** Absolute positions: slots [headPos, tailPos) are live; {@code cursor} is where paging out goes on. */
+    private long headPos;
+    private long tailPos;
+    private long cursor;
+    private Chunk cursorChunk;
+
+    void addLast(QueueEntry entry) {
+        Chunk chunk = slotForAppend();
+        chunk.resident[(int) (tailPos++ - chunk.base)] = entry;
+    }
+
+    /** Appends an entry whose body is in the store only (recovery). */
+    void addLastPaged(long sequence, long address, int size, int deliveries) {
+        Chunk chunk = slotForAppend();
+        int i = (int) (tailPos++ - chunk.base);
+        chunk.sequence[i] = sequence;
+        chunk.address[i] = address;
+        chunk.size[i] = size;
+        chunk.deliveries[i] = deliveries;
+    }
+
+    private Chunk slotForAppend() {
+        if (tail == null || tailPos == tail.base + CHUNK) {
+            Chunk chunk = new Chunk(tailPos);
+            if (tail == null) {
+                head = chunk;
+                cursorChunk = chunk;
+                cursor = tailPos;
+            } else {
+                tail.next = chunk;
+            }
+            tail = chunk;
+        }
+        return tail;
+    }
+
+    boolean isEmpty() {
+        return headPos == tailPos;
+    }
+
+    int size() {
+        return (int) (tailPos - headPos);
+    }
+
+    /** Sequence of the head entry; only when not empty. */
+    long peekSequence() {
+        int i = (int) (headPos - head.base);
+        QueueEntry entry = head.resident[i];
+        return entry != null ? entry.sequence() : head.sequence[i];
+    }
+
+    /** The head entry, or null; a paged one becomes a {@link QueueEntry} without its body, kept in its slot. */
+    QueueEntry peek() {
+        if (isEmpty()) {
+            return null;
+        }
+        int i = (int) (headPos - head.base);
+        QueueEntry entry = head.resident[i];
+        if (entry == null) {
+            entry = QueueEntry.paged(head.sequence[i], head.address[i], head.size[i], head.deliveries[i]);
+            head.resident[i] = entry;
+        }
+        return entry;
+    }
+
+    /** Takes the head entry; a paged one comes back as a {@link QueueEntry} without its body. */
+    QueueEntry poll() {
+        QueueEntry entry = peek();
+        if (entry == null) {
+            return null;
+        }
+        head.resident[(int) (headPos - head.base)] = null;
+        headPos++;
+        if (headPos == tailPos) {
+            clear();
+        } else if (headPos == head.base + CHUNK) {
+            head = head.next;
+        }
+        return entry;
+    }
+
+    /**
+     * Pages out in-memory entries whose store write is complete, behind the first {@code keepHead} entries, until
+     * {@code bytes} were freed or the cursor meets an entry still being written.
+     *
+     * @return the body bytes freed
+     */
+    long pageOut(long bytes, int keepHead) {
+        if (isEmpty()) {
+            return 0;
+        }
+        moveCursor(Math.max(cursor, Math.min(headPos + keepHead, tailPos)));
+        long freed = 0;
+        while (freed < bytes && cursor < tailPos) {
+            int i = (int) (cursor - cursorChunk.base);
+            QueueEntry entry = cursorChunk.resident[i];
+            if (entry != null) {
+                int pageable = entry.pageable();
+                if (pageable == QueueEntry.WRITING) {
+                    break;
+                }
+                if (pageable == QueueEntry.PAGEABLE) {
+                    cursorChunk.resident[i] = null;
+                    cursorChunk.sequence[i] = entry.sequence();
+                    cursorChunk.address[i] = entry.address();
+                    cursorChunk.size[i] = entry.size();
+                    cursorChunk.deliveries[i] = entry.deliveryCount();
+                    freed += entry.size();
+                }
+            }
+            moveCursor(cursor + 1);
+        }
+        return freed;
+    }
+
+    /** Moves the cursor to {@code to} (not before the head), finding its chunk; chunks only grow in base. */
+    private void moveCursor(long to) {
+        if (cursorChunk == null || cursorChunk.base < head.base || cursorChunk.base > to) {
+            cursorChunk = head;
+        }
+        while (cursorChunk.next != null && to >= cursorChunk.base + CHUNK) {
+            cursorChunk = cursorChunk.next;
+        }
+        cursor = to;
+    }
+
+    /** Removes every entry, handing each to {@code action} in order (paged ones without their body). */
+    void drain(Consumer<QueueEntry> action) {
+        while (!isEmpty()) {
+            action.accept(poll());
+        }
+    }
+
+    private void clear() {
+        head = null;
+        tail = null;
+        cursorChunk = null;
+        headPos = 0;
+        tailPos = 0;
+        cursor = 0;
+    }
+}
