@@ -4,7 +4,9 @@ import io.ferrymq.common.Clock;
 import io.ferrymq.common.message.MessageProperties;
 import io.ferrymq.core.BrokerConfig;
 import io.ferrymq.core.ConnectionInfo;
-import io.ferrymq.core.GetResult;
+import io.ferrymq.core.ConsumeSpec;
+import io.ferrymq.core.Delivery;
+import io.ferrymq.core.DeliverySink;
 import io.ferrymq.core.LocalBroker;
 import io.ferrymq.core.Message;
 import io.ferrymq.core.PublishRequest;
@@ -71,22 +73,50 @@ public final class QueueFootprint {
                     used - empty, (double) (used - empty) / count);
             Session session = session(broker);
             start = System.nanoTime();
-            long expected = 0;
-            GetResult got;
-            while (!(got = session.get("backlog", true).toCompletableFuture().join()).isEmpty()) {
-                long seen = ByteBuffer.wrap(got.delivery().message().body()).getLong();
-                if (seen != expected) {
-                    throw new IllegalStateException("message " + seen + " where " + expected + " was expected");
-                }
-                expected++;
-            }
+            OrderCheck check = new OrderCheck(count);
+            session.consume(new ConsumeSpec("backlog", "drain", false, true, false, Map.of()), check)
+                    .toCompletableFuture().join();
+            long drained = check.done.get();
             double seconds = (System.nanoTime() - start) / 1e9;
-            if (expected != count) {
-                throw new IllegalStateException("drained " + expected + " of " + count);
+            if (drained != count) {
+                throw new IllegalStateException("drained " + drained + " of " + count);
             }
-            System.out.printf("drained %,d in order in %.1f s (%,.0f msg/s, basic.get no-ack)%n", expected, seconds,
-                    expected / seconds);
+            System.out.printf("drained %,d in order in %.1f s (%,.0f msg/s, one no-ack consumer)%n", drained,
+                    seconds, drained / seconds);
             broker.shutdown();
+        }
+    }
+
+    /** A no-ack consumer that checks each body's number against the next expected one. */
+    private static final class OrderCheck implements DeliverySink {
+        final CompletableFuture<Long> done = new CompletableFuture<>();
+        private final long count;
+        private long expected;
+
+        OrderCheck(long count) {
+            this.count = count;
+        }
+
+        @Override
+        public void deliver(Delivery delivery) {
+            long seen = ByteBuffer.wrap(delivery.message().body()).getLong();
+            if (seen != expected) {
+                done.completeExceptionally(new IllegalStateException("message " + seen + " where " + expected
+                        + " was expected"));
+            }
+            if (++expected == count) {
+                done.complete(expected);
+            }
+        }
+
+        @Override
+        public void cancelled(String consumerTag, String reason) {
+            done.completeExceptionally(new IllegalStateException("cancelled: " + reason));
+        }
+
+        @Override
+        public boolean hasCredit() {
+            return true;
         }
     }
 

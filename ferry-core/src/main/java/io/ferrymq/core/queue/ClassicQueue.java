@@ -307,7 +307,10 @@ public final class ClassicQueue implements Queue {
 
     private void dispatchLocked() {
         if (!consumers.isEmpty() && machine.readyCount() > 0) {
-            run(new Dispatch(credit, now()));
+            Dispatch dispatch = new Dispatch(credit, now());
+            do {
+                run(dispatch);
+            } while (machine.dispatchCutShort());
         }
     }
 

@@ -31,6 +31,11 @@ import java.util.Map;
 public final class QueueMachine {
     /** The consumer id of a basic.get delivery. Consumer ids given to the machine must differ from it. */
     public static final long NO_CONSUMER = 0;
+    /**
+     * Deliveries one {@code Dispatch} emits at most: their bodies are held by the effects until the runner executes
+     * them, so a consumer with unlimited credit must not pull a paged backlog into memory in one go.
+     */
+    public static final int DISPATCH_BATCH = 256;
 
     private final BodyLoader loader;
     private final ReadyList ready = new ReadyList();
@@ -41,6 +46,7 @@ public final class QueueMachine {
     /** Body bytes of the ready and unacknowledged entries, in memory or not. */
     private long messageBytes;
     private boolean hadConsumers;
+    private boolean dispatchCutShort;
     private QueueEntry lastEnqueued;
 
     /** A machine whose entries never leave memory. */
@@ -103,13 +109,31 @@ public final class QueueMachine {
     }
 
     private void dispatch(CreditGate credit, List<QueueEffect> effects) {
-        while (!consumers.isEmpty() && loadedHead(effects) != null) {
+        dispatchCutShort = false;
+        int delivered = 0;
+        while (!consumers.isEmpty() && !ready.isEmpty()) {
+            if (delivered == DISPATCH_BATCH) {
+                dispatchCutShort = true;
+                return;
+            }
+            if (loadedHead(effects) == null) {
+                return;
+            }
             ConsumerRing.Member consumer = consumers.reserveNext(credit);
             if (consumer == null) {
                 return;
             }
             deliver(consumer.id(), consumer.noAck(), ready.poll(), effects);
+            delivered++;
         }
+    }
+
+    /**
+     * Whether the last {@code Dispatch} stopped at {@link #DISPATCH_BATCH} deliveries with consumers and messages
+     * left: the runner executes the effects, then dispatches again.
+     */
+    public boolean dispatchCutShort() {
+        return dispatchCutShort;
     }
 
     /**

@@ -116,6 +116,23 @@ class PagingTest {
         assertThat(machine.messageBytes()).isZero();
     }
 
+    @Test
+    void oneDispatchHandsOutABatchSoThatAPagedBacklogIsNotLoadedAtOnce() {
+        for (int i = 1; i <= 1000; i++) {
+            apply(new QueueCommand.Restore(i, i, 100, 0));
+        }
+        apply(new QueueCommand.AddConsumer(7, 0, true));
+        int batches = 0;
+        do {
+            apply(new QueueCommand.Dispatch(id -> true, 0));
+            assertThat(effects).hasSizeLessThanOrEqualTo(QueueMachine.DISPATCH_BATCH);
+            assertThat(machine.heldBytes()).isZero();
+            batches++;
+        } while (machine.dispatchCutShort());
+        assertThat(batches).isEqualTo(4);
+        assertThat(machine.readyCount()).isZero();
+    }
+
     private void apply(QueueCommand command) {
         effects.clear();
         machine.apply(command, effects);
