@@ -10,6 +10,7 @@ import io.ferrymq.core.queue.Queue;
 import io.ferrymq.core.queue.QueueContext;
 import io.ferrymq.core.queue.QueueSettings;
 import io.ferrymq.core.queue.QueueType;
+import io.ferrymq.core.queue.QuorumQueueType;
 import io.ferrymq.core.session.DirectReplyTo;
 import io.ferrymq.core.session.LocalConnection;
 import io.ferrymq.core.session.SessionServices;
@@ -64,7 +65,8 @@ public final class LocalBroker implements Broker, BrokerView {
         this.services = new SessionServices(stats, names, config.maxMessageSizeBytes(), ids::incrementAndGet,
                 new DirectReplyTo());
         QueueType classic = new ClassicQueueType();
-        this.queueTypes = Map.of(classic.name(), classic);
+        QueueType quorum = new QuorumQueueType();
+        this.queueTypes = Map.of(classic.name(), classic, quorum.name(), quorum);
         users.put(config.defaultUser(), config.defaultPassword());
         addVirtualHost(DEFAULT_VHOST);
         Recovery.run(this, persistence);
