@@ -1,6 +1,7 @@
 package io.ferrymq.core;
 
 import io.ferrymq.common.Clock;
+import io.ferrymq.core.alarm.Alarms;
 import io.ferrymq.core.alarm.MemoryMonitor;
 import io.ferrymq.core.auth.UserStore;
 import io.ferrymq.core.exchange.Exchange;
@@ -26,7 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The broker in one JVM: users, virtual hosts, connections, the memory alarm and counters; messages
+ * The broker in one JVM: users, virtual hosts, connections, the resource alarms and counters; messages
  * in memory, and durable topology and persistent messages also in a {@link Persistence} (see
  * docs/design/storage.md). Thread-safe. Work runs on the callers' threads (see {@link
  * io.ferrymq.core.queue.ClassicQueue} for the locking).
@@ -37,6 +38,7 @@ public final class LocalBroker implements Broker, BrokerView {
     private final UserStore users = new UserStore();
     private final BrokerStats stats = new BrokerStats();
     private final Names names = new Names();
+    private final Alarms alarms = new Alarms();
     private final MemoryMonitor memory;
     private final Persistence persistence;
     private final QueueContext queueContext;
@@ -59,7 +61,7 @@ public final class LocalBroker implements Broker, BrokerView {
      * keeps owning {@code persistence} (closes it after {@link #shutdown()}).
      */
     public LocalBroker(BrokerConfig config, Clock clock, Persistence persistence) {
-        this.memory = new MemoryMonitor(config.memoryHighWatermarkBytes());
+        this.memory = new MemoryMonitor(config.memoryHighWatermarkBytes(), alarms);
         this.persistence = persistence;
         this.queueContext = new QueueContext(clock, memory, stats, persistence);
         this.services = new SessionServices(stats, names, config.maxMessageSizeBytes(), ids::incrementAndGet,
@@ -70,6 +72,11 @@ public final class LocalBroker implements Broker, BrokerView {
         users.put(config.defaultUser(), config.defaultPassword());
         addVirtualHost(DEFAULT_VHOST);
         Recovery.run(this, persistence);
+    }
+
+    /** The resource alarms; monitors outside the core (the disk's) raise theirs here. */
+    public Alarms alarms() {
+        return alarms;
     }
 
     public Persistence persistence() {
@@ -99,12 +106,12 @@ public final class LocalBroker implements Broker, BrokerView {
 
     @Override
     public void addAlarmListener(AlarmListener listener) {
-        memory.addListener(listener);
+        alarms.addListener(listener);
     }
 
     @Override
     public void removeAlarmListener(AlarmListener listener) {
-        memory.removeListener(listener);
+        alarms.removeListener(listener);
     }
 
     /** Closes every connection; consumers' sinks are told the broker is shutting down. */
@@ -195,5 +202,10 @@ public final class LocalBroker implements Broker, BrokerView {
     @Override
     public boolean memoryAlarm() {
         return memory.alarmOn();
+    }
+
+    @Override
+    public boolean diskAlarm() {
+        return alarms.isOn(Alarms.Resource.DISK);
     }
 }
