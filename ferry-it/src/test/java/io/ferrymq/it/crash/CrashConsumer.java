@@ -29,16 +29,19 @@ final class CrashConsumer implements Runnable {
     private final int queue;
     private final CrashLedger ledger;
     private final BooleanSupplier stop;
+    private final BooleanSupplier killed;
     private final BlockingQueue<Delivery> inbox = new LinkedBlockingQueue<>();
     /** Per publisher, the last sequence delivered from this queue in this round. */
     private final long[] lastSeq = new long[PUBLISHERS];
     private final List<CrashMessage> sinceSync = new ArrayList<>();
 
-    CrashConsumer(Connection connection, int queue, CrashLedger ledger, BooleanSupplier stop) {
+    CrashConsumer(Connection connection, int queue, CrashLedger ledger, BooleanSupplier stop,
+                  BooleanSupplier killed) {
         this.connection = connection;
         this.queue = queue;
         this.ledger = ledger;
         this.stop = stop;
+        this.killed = killed;
     }
 
     @Override
@@ -64,8 +67,11 @@ final class CrashConsumer implements Runnable {
                     sync(channel);
                 }
             }
-        } catch (IOException | RuntimeException brokerGone) {
-            // the kill: acks since the last sync stay pending, and the restart decides their fate
+        } catch (IOException | RuntimeException failure) {
+            // after the kill, expected: acks since the last sync stay pending, and the restart decides their fate
+            if (!killed.getAsBoolean()) {
+                ledger.violation("the consumer of " + queueName(queue) + " failed before the kill: " + failure);
+            }
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
         }

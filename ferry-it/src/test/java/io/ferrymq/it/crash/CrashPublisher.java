@@ -26,16 +26,19 @@ final class CrashPublisher implements Runnable {
     private final int publisher;
     private final CrashLedger ledger;
     private final BooleanSupplier stop;
+    private final BooleanSupplier killed;
     private final Random random;
     /** Channel publish sequence number → message, until its confirm or nack. */
     private final ConcurrentNavigableMap<Long, CrashMessage> outstanding = new ConcurrentSkipListMap<>();
     private final Semaphore window = new Semaphore(WINDOW);
 
-    CrashPublisher(Connection connection, int publisher, CrashLedger ledger, BooleanSupplier stop, long seed) {
+    CrashPublisher(Connection connection, int publisher, CrashLedger ledger, BooleanSupplier stop,
+                   BooleanSupplier killed, long seed) {
         this.connection = connection;
         this.publisher = publisher;
         this.ledger = ledger;
         this.stop = stop;
+        this.killed = killed;
         this.random = new Random(seed);
     }
 
@@ -55,8 +58,11 @@ final class CrashPublisher implements Runnable {
                 channel.basicPublish("", CrashMessage.queueName(message.queue()), MessageProperties.PERSISTENT_BASIC,
                         message.encode(random));
             }
-        } catch (IOException | RuntimeException brokerGone) {
-            // the kill: whatever is outstanding stays unconfirmed, and the restart decides its fate
+        } catch (IOException | RuntimeException failure) {
+            // after the kill, expected: whatever is outstanding stays unconfirmed, and the restart decides its fate
+            if (!killed.getAsBoolean()) {
+                ledger.violation("publisher " + publisher + " failed before the kill: " + failure);
+            }
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
         }
