@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -27,7 +28,7 @@ public final class Alarms {
     /** Turns on the alarm of {@code resource}; listeners hear of it unless it was on already. */
     public synchronized void raise(Resource resource, String reason) {
         if (active.putIfAbsent(resource, reason) == null) {
-            LOG.warn("{} alarm on: {}", resource.name().toLowerCase(), reason);
+            LOG.warn("{} alarm on: {}", resource.name().toLowerCase(Locale.ROOT), reason);
             listeners.forEach(this::tell);
         }
     }
@@ -35,7 +36,7 @@ public final class Alarms {
     /** Turns off the alarm of {@code resource}; publishers are unblocked once no alarm is left. */
     public synchronized void clear(Resource resource) {
         if (active.remove(resource) != null) {
-            LOG.warn("{} alarm off", resource.name().toLowerCase());
+            LOG.info("{} alarm off", resource.name().toLowerCase(Locale.ROOT));
             listeners.forEach(this::tell);
         }
     }
