@@ -30,6 +30,9 @@ public interface BrokerView {
 
     boolean memoryAlarm();
 
+    /** Whether free disk space is below {@code disk_free_limit}, blocking publishers. */
+    boolean diskAlarm();
+
     /** One queue and its counts. */
     record QueueSnapshot(String vhost, String name, String type, boolean durable, boolean exclusive,
                          boolean autoDelete, Map<String, Object> arguments, int messagesReady,

@@ -1,6 +1,7 @@
 package io.ferrymq.core;
 
 import io.ferrymq.common.Clock;
+import io.ferrymq.core.alarm.Alarms;
 import io.ferrymq.core.alarm.MemoryMonitor;
 import io.ferrymq.core.auth.UserStore;
 import io.ferrymq.core.exchange.Exchange;
@@ -10,6 +11,7 @@ import io.ferrymq.core.queue.Queue;
 import io.ferrymq.core.queue.QueueContext;
 import io.ferrymq.core.queue.QueueSettings;
 import io.ferrymq.core.queue.QueueType;
+import io.ferrymq.core.queue.QuorumQueueType;
 import io.ferrymq.core.session.DirectReplyTo;
 import io.ferrymq.core.session.LocalConnection;
 import io.ferrymq.core.session.SessionServices;
@@ -25,7 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The broker in one JVM: users, virtual hosts, connections, the memory alarm and counters; messages
+ * The broker in one JVM: users, virtual hosts, connections, the resource alarms and counters; messages
  * in memory, and durable topology and persistent messages also in a {@link Persistence} (see
  * docs/design/storage.md). Thread-safe. Work runs on the callers' threads (see {@link
  * io.ferrymq.core.queue.ClassicQueue} for the locking).
@@ -36,6 +38,7 @@ public final class LocalBroker implements Broker, BrokerView {
     private final UserStore users = new UserStore();
     private final BrokerStats stats = new BrokerStats();
     private final Names names = new Names();
+    private final Alarms alarms = new Alarms();
     private final MemoryMonitor memory;
     private final Persistence persistence;
     private final QueueContext queueContext;
@@ -62,16 +65,22 @@ public final class LocalBroker implements Broker, BrokerView {
      *                                      opened
      */
     public LocalBroker(BrokerConfig config, Clock clock, Persistence persistence) {
-        this.memory = new MemoryMonitor(config.memoryHighWatermarkBytes());
+        this.memory = new MemoryMonitor(config.memoryHighWatermarkBytes(), alarms);
         this.persistence = persistence;
         this.queueContext = new QueueContext(clock, memory, stats, persistence, config.queueResidentBytes());
         this.services = new SessionServices(stats, names, config.maxMessageSizeBytes(), ids::incrementAndGet,
                 new DirectReplyTo());
         QueueType classic = new ClassicQueueType();
-        this.queueTypes = Map.of(classic.name(), classic);
+        QueueType quorum = new QuorumQueueType();
+        this.queueTypes = Map.of(classic.name(), classic, quorum.name(), quorum);
         users.put(config.defaultUser(), config.defaultPassword());
         addVirtualHost(DEFAULT_VHOST);
         Recovery.run(this, persistence);
+    }
+
+    /** The resource alarms; monitors outside the core (the disk's) raise theirs here. */
+    public Alarms alarms() {
+        return alarms;
     }
 
     public Persistence persistence() {
@@ -101,12 +110,12 @@ public final class LocalBroker implements Broker, BrokerView {
 
     @Override
     public void addAlarmListener(AlarmListener listener) {
-        memory.addListener(listener);
+        alarms.addListener(listener);
     }
 
     @Override
     public void removeAlarmListener(AlarmListener listener) {
-        memory.removeListener(listener);
+        alarms.removeListener(listener);
     }
 
     /** Closes every connection; consumers' sinks are told the broker is shutting down. */
@@ -197,5 +206,10 @@ public final class LocalBroker implements Broker, BrokerView {
     @Override
     public boolean memoryAlarm() {
         return memory.alarmOn();
+    }
+
+    @Override
+    public boolean diskAlarm() {
+        return alarms.isOn(Alarms.Resource.DISK);
     }
 }

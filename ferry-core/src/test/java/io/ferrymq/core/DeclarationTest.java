@@ -115,8 +115,9 @@ class DeclarationTest {
         queue("c", false, false, Map.of("x-queue-type", "classic"));
         queue("c", false, false, Map.of());
         assertThat(failure(Condition.PRECONDITION_FAILED,
-                () -> queue("qq", false, true, Map.of("x-queue-type", "quorum"))))
-                .contains("unknown x-queue-type 'quorum'");
+                () -> queue("lazy", false, true, Map.of("x-queue-type", "lazy"))))
+                .isEqualTo("unknown x-queue-type 'lazy' for queue 'lazy' in vhost '/': supported types are "
+                        + "[classic, quorum]");
         assertThat(broker.queues()).extracting(BrokerView.QueueSnapshot::type).containsExactly("classic");
     }
 

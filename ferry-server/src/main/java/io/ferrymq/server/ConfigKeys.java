@@ -53,6 +53,7 @@ final class ConfigKeys {
                 config.memoryHighWatermark = new MemoryWatermark.Relative(ConfigValues.fraction(value)));
         setters.put("vm_memory_high_watermark.absolute", (config, value) ->
                 config.memoryHighWatermark = new MemoryWatermark.Absolute(ConfigValues.bytes(value)));
+        setters.put("disk_free_limit.absolute", (config, value) -> config.diskFreeLimitBytes = ConfigValues.bytes(value));
         // RabbitMQ's own ceiling for max_message_size is 512 MiB.
         setters.put("max_message_size", (config, value) ->
                 config.maxMessageSizeBytes = ConfigValues.intBetween(value, 1, 512 * 1024 * 1024));

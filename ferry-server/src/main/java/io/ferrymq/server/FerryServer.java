@@ -6,6 +6,8 @@ import io.ferrymq.common.Clock;
 import io.ferrymq.core.Broker;
 import io.ferrymq.core.BrokerConfig;
 import io.ferrymq.core.LocalBroker;
+import io.ferrymq.core.alarm.DiskMonitor;
+import io.ferrymq.core.alarm.FreeSpace;
 import io.ferrymq.core.persist.JournalPersistence;
 import io.ferrymq.store.StoreConfig;
 import io.ferrymq.store.StoreException;
@@ -19,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -33,21 +36,25 @@ public final class FerryServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FerryServer.class);
     /** The message store's directory inside the data directory. */
     static final String STORE_DIR = "store";
+    /** How often free disk space is read: a cheap system call, and a disk rarely fills faster than this. */
+    private static final Duration DISK_CHECK_INTERVAL = Duration.ofSeconds(1);
 
     private final ServerConfig config;
     private final String nodeName;
     private final LocalBroker broker;
+    private final DiskMonitor disk;
     private final InetSocketAddress amqpAddress;
     private final InetSocketAddress httpAddress;
     /** What {@link #close()} stops, the last started first. */
     private final Deque<AutoCloseable> stopOrder;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private FerryServer(ServerConfig config, String nodeName, LocalBroker broker, InetSocketAddress amqpAddress,
-                        InetSocketAddress httpAddress, Deque<AutoCloseable> stopOrder) {
+    private FerryServer(ServerConfig config, String nodeName, LocalBroker broker, DiskMonitor disk,
+                        InetSocketAddress amqpAddress, InetSocketAddress httpAddress, Deque<AutoCloseable> stopOrder) {
         this.config = config;
         this.nodeName = nodeName;
         this.broker = broker;
+        this.disk = disk;
         this.amqpAddress = amqpAddress;
         this.httpAddress = httpAddress;
         this.stopOrder = stopOrder;
@@ -74,6 +81,13 @@ public final class FerryServer implements AutoCloseable {
             var broker = openBroker(config, store, storeDir);
             started.push(broker::shutdown);
 
+            // read once before any client connects, so a node started on a full disk never takes a publish
+            var disk = new DiskMonitor(FreeSpace.of(dataDirectory.path()), config.diskFreeLimitBytes(),
+                    broker.alarms());
+            disk.check();
+            disk.start(DISK_CHECK_INTERVAL);
+            started.push(disk);
+
             // worked out once, so that AMQP clients (cluster_name) and the HTTP API (node) see the same name
             String nodeName = HostNames.nodeName();
             var amqp = new AmqpServer(broker, amqpConfig(config, nodeName));
@@ -87,7 +101,7 @@ public final class FerryServer implements AutoCloseable {
             started.push(http);
             log.info("HTTP API on http://{}:{}/api/", HostNames.forUrl(config.httpHost()), httpAddress.getPort());
 
-            return new FerryServer(config, nodeName, broker, amqpAddress, httpAddress, started);
+            return new FerryServer(config, nodeName, broker, disk, amqpAddress, httpAddress, started);
         } catch (RuntimeException failure) {
             stopAll(started, failure);
             throw failure;
@@ -104,6 +118,11 @@ public final class FerryServer implements AutoCloseable {
 
     public Broker broker() {
         return broker;
+    }
+
+    /** The disk alarm's monitor: its limit can be changed while the node runs. */
+    public DiskMonitor diskMonitor() {
+        return disk;
     }
 
     public ServerConfig config() {

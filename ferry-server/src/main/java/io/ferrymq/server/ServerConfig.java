@@ -13,6 +13,7 @@ import java.util.List;
  * @param amqpPort               0 binds a free port (tests); {@link FerryServer#amqpPort()} reports the bound one
  * @param httpHost               interface the HTTP API binds
  * @param httpPort               0 binds a free port
+ * @param diskFreeLimitBytes     below this much free space on the data directory's disk, publishers are blocked
  * @param maxMessageSizeBytes    larger publishes are refused
  * @param frameMax               largest AMQP frame offered to clients in connection.tune
  * @param channelMax             most channels per connection offered in connection.tune
@@ -21,13 +22,16 @@ import java.util.List;
  */
 public record ServerConfig(String amqpHost, int amqpPort, String httpHost, int httpPort, Path dataDir,
                            String defaultUser, String defaultPass, MemoryWatermark memoryHighWatermark,
-                           int maxMessageSizeBytes, int frameMax, int channelMax, int heartbeatSeconds,
+                           long diskFreeLimitBytes, int maxMessageSizeBytes, int frameMax, int channelMax, int heartbeatSeconds,
                            int handshakeTimeoutMillis, LogLevel logLevel) {
+
+    /** RabbitMQ's default {@code disk_free_limit.absolute}, 50MB. */
+    public static final long DEFAULT_DISK_FREE_LIMIT = 50_000_000;
 
     /** Listen on every interface, as RabbitMQ does, on RabbitMQ's ports; data in ./data. */
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", 5672, "0.0.0.0", 15672, Path.of("data"), "guest", "guest",
-                new MemoryWatermark.Relative(0.4), BrokerConfig.DEFAULT_MAX_MESSAGE_SIZE, 131072, 2047, 60, 10_000,
+                new MemoryWatermark.Relative(0.4), DEFAULT_DISK_FREE_LIMIT, BrokerConfig.DEFAULT_MAX_MESSAGE_SIZE, 131072, 2047, 60, 10_000,
                 LogLevel.INFO);
     }
 
@@ -54,6 +58,7 @@ public record ServerConfig(String amqpHost, int amqpPort, String httpHost, int h
         String defaultUser;
         String defaultPass;
         MemoryWatermark memoryHighWatermark;
+        long diskFreeLimitBytes;
         int maxMessageSizeBytes;
         int frameMax;
         int channelMax;
@@ -70,6 +75,7 @@ public record ServerConfig(String amqpHost, int amqpPort, String httpHost, int h
             defaultUser = start.defaultUser;
             defaultPass = start.defaultPass;
             memoryHighWatermark = start.memoryHighWatermark;
+            diskFreeLimitBytes = start.diskFreeLimitBytes;
             maxMessageSizeBytes = start.maxMessageSizeBytes;
             frameMax = start.frameMax;
             channelMax = start.channelMax;
@@ -80,7 +86,7 @@ public record ServerConfig(String amqpHost, int amqpPort, String httpHost, int h
 
         ServerConfig build() {
             return new ServerConfig(amqpHost, amqpPort, httpHost, httpPort, dataDir, defaultUser, defaultPass,
-                    memoryHighWatermark, maxMessageSizeBytes, frameMax, channelMax, heartbeatSeconds,
+                    memoryHighWatermark, diskFreeLimitBytes, maxMessageSizeBytes, frameMax, channelMax, heartbeatSeconds,
                     handshakeTimeoutMillis, logLevel);
         }
     }

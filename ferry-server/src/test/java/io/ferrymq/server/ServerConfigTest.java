@@ -22,6 +22,7 @@ class ServerConfigTest {
         assertThat(config.dataDir()).isEqualTo(Path.of("data"));
         assertThat(config.defaultUser()).isEqualTo("guest");
         assertThat(config.memoryHighWatermark()).isEqualTo(new MemoryWatermark.Relative(0.4));
+        assertThat(config.diskFreeLimitBytes()).as("RabbitMQ's 50MB").isEqualTo(50_000_000L);
         assertThat(config.maxMessageSizeBytes()).isEqualTo(BrokerConfig.DEFAULT_MAX_MESSAGE_SIZE);
         assertThat(config.frameMax()).isEqualTo(131072);
         assertThat(config.channelMax()).isEqualTo(2047);
@@ -40,6 +41,7 @@ class ServerConfigTest {
                 setting("default_user", "admin"),
                 setting("default_pass", "s3cret#1"),
                 setting("vm_memory_high_watermark.absolute", "512MiB"),
+                setting("disk_free_limit.absolute", "1GB"),
                 setting("max_message_size", "1048576"),
                 setting("frame_max", "4096"),
                 setting("channel_max", "16"),
@@ -48,7 +50,7 @@ class ServerConfigTest {
                 setting("log.level", "debug")));
 
         assertThat(config).isEqualTo(new ServerConfig("127.0.0.1", 5673, "127.0.0.2", 15673, Path.of("/var/lib/ferry"),
-                "admin", "s3cret#1", new MemoryWatermark.Absolute(512L << 20), 1048576, 4096, 16, 0, 2500,
+                "admin", "s3cret#1", new MemoryWatermark.Absolute(512L << 20), 1_000_000_000L, 1048576, 4096, 16, 0, 2500,
                 LogLevel.DEBUG));
     }
 

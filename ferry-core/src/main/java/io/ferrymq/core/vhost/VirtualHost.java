@@ -30,6 +30,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -45,6 +46,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * happened; {@link #topologyBarrier()} completes once every such write so far is durable.
  */
 public final class VirtualHost {
+    /** RabbitMQ's third queue type, named so that its declaration gets a clear refusal rather than "unknown". */
+    private static final String STREAM = "stream";
     private static final Set<String> PREDECLARED = Set.of("amq.direct", "amq.fanout", "amq.topic", "amq.headers",
             "amq.match");
 
@@ -283,11 +286,16 @@ public final class VirtualHost {
     private QueueType queueType(String queue, Map<String, Object> arguments) {
         Object value = arguments == null ? null : arguments.get("x-queue-type");
         String typeName = value == null ? ClassicQueueType.NAME : FieldValues.asString(value).orElse(null);
+        if (STREAM.equals(typeName)) {
+            throw new BrokerException(Condition.PRECONDITION_FAILED, "queue '" + queue + "' in vhost '" + name
+                    + "' is declared with x-queue-type 'stream', but FerryMQ has no streams: declare it as "
+                    + "'quorum' or 'classic'");
+        }
         QueueType type = typeName == null ? null : queueTypes.get(typeName);
         if (type == null) {
             throw new BrokerException(Condition.PRECONDITION_FAILED, "unknown x-queue-type "
                     + FieldEquality.render(value) + " for queue '" + queue + "' in vhost '" + name
-                    + "': supported types are " + queueTypes.keySet());
+                    + "': supported types are " + new TreeSet<>(queueTypes.keySet()));
         }
         return type;
     }

@@ -48,6 +48,32 @@ class TornTailTest {
         }
     }
 
+    /**
+     * A bit rotted anywhere in the last record (header, CRC, type, flags or payload): that record is cut, nothing
+     * before it is lost, and the log appends where it was. Most bits make a bad CRC at the end of the file (a torn
+     * tail); a few in the length field make it claim a shorter record followed by bytes that are no record.
+     */
+    @Test
+    void aFlippedBitAtEveryByteOfTheLastRecordCutsOnlyThatRecord() throws Exception {
+        Image image = image(new SimulatedDisk(25), SMALL.withSegmentBytes(1 << 16));
+        long lastStart = image.addresses.get(RECORDS - 1);
+        for (long at = lastStart; at < image.bytes.length; at++) {
+            SimulatedDisk disk = diskWith(image.name, image.bytes);
+            disk.flipBit(image.name, at, (int) (at % 8));
+            LogFixture fixture = new LogFixture(disk.mount(), SMALL.withSegmentBytes(1 << 16));
+
+            assertThat(fixture.records).as("bit flipped at %d", at).extracting(LogFixture.Scanned::address)
+                    .containsExactlyElementsOf(image.addresses.subList(0, RECORDS - 1));
+            assertThat(fixture.damages).as("bit flipped at %d", at).singleElement().satisfies(d -> {
+                assertThat(d.kind()).isIn(DamageKind.TORN_TAIL, DamageKind.CORRUPT_CUT);
+                assertThat(d.address()).isEqualTo(lastStart);
+            });
+            long next = fixture.log.append((byte) 1, (byte) 0, ByteBuffer.wrap(new byte[3]), Durability.SYNC).join();
+            assertThat(next).isEqualTo(lastStart);
+            fixture.log.close();
+        }
+    }
+
     @Test
     void garbageAfterTheLastRecordIsCut() throws Exception {
         Image image = image(new SimulatedDisk(22), SMALL.withSegmentBytes(1 << 16));
