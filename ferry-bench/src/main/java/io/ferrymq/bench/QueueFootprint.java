@@ -30,6 +30,7 @@ import java.util.concurrent.Semaphore;
  * checking the order.
  *
  * <p>{@code java -Xmx512m -cp ferry-bench/target/benchmarks.jar io.ferrymq.bench.QueueFootprint 1000000 1024 DIR}
+ * (add {@code --restart-only} to skip publishing and measure the restart and drain of what DIR holds)
  */
 public final class QueueFootprint {
     private static final MessageProperties PERSISTENT = new MessageProperties(null, null, null, 2, null, null, null,
@@ -42,14 +43,25 @@ public final class QueueFootprint {
         int count = Integer.parseInt(args[0]);
         int size = Integer.parseInt(args[1]);
         Path dir = Files.createDirectories(Path.of(args[2]));
-        BrokerConfig defaults = BrokerConfig.defaults();
-        BrokerConfig config = new BrokerConfig(defaults.defaultUser(), defaults.defaultPassword(), Long.MAX_VALUE,
-                defaults.maxMessageSizeBytes());
-
+        boolean restartOnly = args.length > 3 && args[3].equals("--restart-only");
         long empty = heapAfterGc();
+        // each phase in its own frame, so that the first broker is garbage before the second one starts
+        if (!restartOnly) {
+            publishPhase(count, size, dir, empty);
+        }
+        restartPhase(count, dir, empty);
+    }
+
+    private static BrokerConfig config() {
+        BrokerConfig defaults = BrokerConfig.defaults();
+        return new BrokerConfig(defaults.defaultUser(), defaults.defaultPassword(), Long.MAX_VALUE,
+                defaults.maxMessageSizeBytes());
+    }
+
+    private static void publishPhase(int count, int size, Path dir, long empty) throws Exception {
         long start = System.nanoTime();
         try (JournalPersistence store = JournalPersistence.at(dir, StoreConfig.defaults())) {
-            LocalBroker broker = new LocalBroker(config, Clock.system(), store);
+            LocalBroker broker = new LocalBroker(config(), Clock.system(), store);
             Session session = session(broker);
             session.declareQueue(new QueueDeclaration("backlog", false, true, false, false, Map.of()))
                     .toCompletableFuture().join();
@@ -62,10 +74,12 @@ public final class QueueFootprint {
                     used - empty, (double) (used - empty) / count);
             broker.shutdown();
         }
+    }
 
-        start = System.nanoTime();
+    private static void restartPhase(int count, Path dir, long empty) throws Exception {
+        long start = System.nanoTime();
         try (JournalPersistence store = JournalPersistence.at(dir, StoreConfig.defaults())) {
-            LocalBroker broker = new LocalBroker(config, Clock.system(), store);
+            LocalBroker broker = new LocalBroker(config(), Clock.system(), store);
             double recovery = (System.nanoTime() - start) / 1e9;
             long used = heapAfterGc();
             System.out.printf("restart with %,d messages queued: %.1f s%n", count, recovery);
