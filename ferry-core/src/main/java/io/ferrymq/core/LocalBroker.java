@@ -8,12 +8,15 @@ import io.ferrymq.core.persist.Persistence;
 import io.ferrymq.core.queue.ClassicQueueType;
 import io.ferrymq.core.queue.Queue;
 import io.ferrymq.core.queue.QueueContext;
+import io.ferrymq.core.queue.QueueHost;
 import io.ferrymq.core.queue.QueueSettings;
 import io.ferrymq.core.queue.QueueType;
 import io.ferrymq.core.session.DirectReplyTo;
 import io.ferrymq.core.session.LocalConnection;
 import io.ferrymq.core.session.SessionServices;
 import io.ferrymq.core.stats.BrokerStats;
+import io.ferrymq.core.timer.ClockScheduler;
+import io.ferrymq.core.timer.Scheduler;
 import io.ferrymq.core.vhost.Names;
 import io.ferrymq.core.vhost.VirtualHost;
 
@@ -38,6 +41,8 @@ public final class LocalBroker implements Broker, BrokerView {
     private final Names names = new Names();
     private final MemoryMonitor memory;
     private final Persistence persistence;
+    /** Closed at shutdown when this broker made it. */
+    private final ClockScheduler ownScheduler;
     private final QueueContext queueContext;
     private final SessionServices services;
     private final Map<String, QueueType> queueTypes;
@@ -58,11 +63,21 @@ public final class LocalBroker implements Broker, BrokerView {
      * keeps owning {@code persistence} (closes it after {@link #shutdown()}).
      */
     public LocalBroker(BrokerConfig config, Clock clock, Persistence persistence) {
+        this(config, clock, persistence, null);
+    }
+
+    /**
+     * A broker whose timed work runs on {@code scheduler} (tests pass a {@link ClockScheduler#manual} one and run it
+     * by hand); null: its own {@link ClockScheduler#threaded} scheduler, stopped at {@link #shutdown()}.
+     */
+    public LocalBroker(BrokerConfig config, Clock clock, Persistence persistence, Scheduler scheduler) {
         this.memory = new MemoryMonitor(config.memoryHighWatermarkBytes());
         this.persistence = persistence;
-        this.queueContext = new QueueContext(clock, memory, stats, persistence);
+        this.ownScheduler = scheduler == null ? ClockScheduler.threaded(clock) : null;
+        Scheduler timers = scheduler == null ? ownScheduler : scheduler;
+        this.queueContext = new QueueContext(clock, memory, stats, persistence, timers, QueueHost.NONE);
         this.services = new SessionServices(stats, names, config.maxMessageSizeBytes(), ids::incrementAndGet,
-                new DirectReplyTo());
+                new DirectReplyTo(), clock, timers, config.consumerTimeoutMillis());
         QueueType classic = new ClassicQueueType();
         this.queueTypes = Map.of(classic.name(), classic);
         users.put(config.defaultUser(), config.defaultPassword());
@@ -111,6 +126,9 @@ public final class LocalBroker implements Broker, BrokerView {
         shutdown = true;
         for (LocalConnection connection : List.copyOf(connections)) {
             connection.terminate("the broker is shutting down");
+        }
+        if (ownScheduler != null) {
+            ownScheduler.close();
         }
     }
 

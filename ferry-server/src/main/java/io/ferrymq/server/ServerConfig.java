@@ -18,17 +18,19 @@ import java.util.List;
  * @param channelMax             most channels per connection offered in connection.tune
  * @param heartbeatSeconds       heartbeat interval offered in connection.tune; 0 turns heartbeats off
  * @param handshakeTimeoutMillis a client that has not finished connection.open by then is disconnected
+ * @param consumerTimeoutMillis  a delivery unacknowledged for longer closes its channel (RabbitMQ's
+ *                               {@code consumer_timeout}); a queue's {@code x-consumer-timeout} overrides it
  */
 public record ServerConfig(String amqpHost, int amqpPort, String httpHost, int httpPort, Path dataDir,
                            String defaultUser, String defaultPass, MemoryWatermark memoryHighWatermark,
                            int maxMessageSizeBytes, int frameMax, int channelMax, int heartbeatSeconds,
-                           int handshakeTimeoutMillis, LogLevel logLevel) {
+                           int handshakeTimeoutMillis, long consumerTimeoutMillis, LogLevel logLevel) {
 
     /** Listen on every interface, as RabbitMQ does, on RabbitMQ's ports; data in ./data. */
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", 5672, "0.0.0.0", 15672, Path.of("data"), "guest", "guest",
                 new MemoryWatermark.Relative(0.4), BrokerConfig.DEFAULT_MAX_MESSAGE_SIZE, 131072, 2047, 60, 10_000,
-                LogLevel.INFO);
+                BrokerConfig.DEFAULT_CONSUMER_TIMEOUT, LogLevel.INFO);
     }
 
     /**
@@ -59,6 +61,7 @@ public record ServerConfig(String amqpHost, int amqpPort, String httpHost, int h
         int channelMax;
         int heartbeatSeconds;
         int handshakeTimeoutMillis;
+        long consumerTimeoutMillis;
         LogLevel logLevel;
 
         Builder(ServerConfig start) {
@@ -75,13 +78,14 @@ public record ServerConfig(String amqpHost, int amqpPort, String httpHost, int h
             channelMax = start.channelMax;
             heartbeatSeconds = start.heartbeatSeconds;
             handshakeTimeoutMillis = start.handshakeTimeoutMillis;
+            consumerTimeoutMillis = start.consumerTimeoutMillis;
             logLevel = start.logLevel;
         }
 
         ServerConfig build() {
             return new ServerConfig(amqpHost, amqpPort, httpHost, httpPort, dataDir, defaultUser, defaultPass,
                     memoryHighWatermark, maxMessageSizeBytes, frameMax, channelMax, heartbeatSeconds,
-                    handshakeTimeoutMillis, logLevel);
+                    handshakeTimeoutMillis, consumerTimeoutMillis, logLevel);
         }
     }
 }

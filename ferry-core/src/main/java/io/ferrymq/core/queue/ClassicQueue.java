@@ -18,8 +18,11 @@ import io.ferrymq.core.queue.QueueCommand.RemoveConsumer;
 import io.ferrymq.core.queue.QueueCommand.Restore;
 import io.ferrymq.core.queue.QueueCommand.Return;
 import io.ferrymq.core.queue.QueueCommand.Settle;
+import io.ferrymq.core.queue.QueueCommand.Tick;
 import io.ferrymq.core.queue.QueueEffect.Deliver;
 import io.ferrymq.core.queue.QueueEffect.Drop;
+import io.ferrymq.core.queue.QueueEffect.Refused;
+import io.ferrymq.core.timer.Scheduler;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,15 +39,32 @@ import java.util.function.Supplier;
  * order), release, then report the change in held bytes to the memory monitor.
  *
  * <p>Lock order: queue lock, then a session lock inside {@link QueueConsumer} calls; never the
- * reverse, and never a second queue lock.
+ * reverse, and never a second queue lock. So messages leaving for the dead-letter exchange are collected under the
+ * lock and published into their next queues after it is released (their stored copies here are deleted after
+ * that, so a crash in between leaves a copy in both queues rather than in none).
+ *
+ * <p>Time: one {@link Scheduler} timer per queue at a time, for the machine's next deadline (expiry, retry) or the
+ * queue's idle expiry, whichever comes first; re-armed after every operation.
  */
 public final class ClassicQueue implements Queue {
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
+    /** A message to publish to the dead-letter exchange; {@code entry} (null when never enqueued) is then unstored. */
+    private record DeadLetter(QueueEntry entry, Message message, String reason) {
+    }
+
     private final QueueSettings settings;
+    private final QueueArguments arguments;
     private final QueueContext context;
     private final ReentrantLock lock = new ReentrantLock();
-    private final QueueMachine machine = new QueueMachine();
+    private final QueueMachine machine;
+    /** Under the lock; published once it is released. */
+    private final List<DeadLetter> deadLetters = new ArrayList<>();
+    /** The pending timer and its due time; under the lock. */
+    private Scheduler.Timer timer;
+    private long timerAt = Expiry.NEVER;
+    /** When a consumer, basic.get or redeclare last used the queue (x-expires). */
+    private volatile long lastUsed;
     private final Map<Long, QueueConsumer> consumers = new HashMap<>();
     /** Reused for every command; emptied after its effects ran. */
     private final List<QueueEffect> effects = new ArrayList<>();
@@ -59,12 +79,30 @@ public final class ClassicQueue implements Queue {
 
     ClassicQueue(QueueSettings settings, QueueContext context) {
         this.settings = settings;
+        this.arguments = QueueArguments.of(settings);
         this.context = context;
+        this.machine = new QueueMachine(arguments);
+        this.lastUsed = now();
+    }
+
+    /** Arms the idle-expiry timer; called once the queue is built. */
+    void start() {
+        locked(() -> null);
     }
 
     @Override
     public QueueSettings settings() {
         return settings;
+    }
+
+    @Override
+    public QueueArguments arguments() {
+        return arguments;
+    }
+
+    @Override
+    public void touch() {
+        lastUsed = now();
     }
 
     @Override
@@ -77,14 +115,16 @@ public final class ClassicQueue implements Queue {
                 return null;
             }
             machine.apply(new Enqueue(message, now()), effects);
-            CompletableFuture<Void> safe = DONE;
-            if (payload != null) {
-                QueueEntry entry = machine.lastEnqueued();
+            QueueEntry entry = machine.lastEnqueued();
+            CompletableFuture<Void> safe = entry == null ? CompletableFuture.failedFuture(new QueueFullException(
+                    settings)) : DONE;
+            if (entry != null && payload != null) {
                 // submitted under the queue lock, so the journal sees adds and deletes of this queue in order
                 CompletableFuture<Long> address = store.add(storeKey, entry.sequence(), payload);
                 entry.stored(address);
                 safe = address.thenApply(at -> null);
             }
+            runEffects();
             dispatchLocked();
             return safe;
         });
@@ -106,7 +146,7 @@ public final class ClassicQueue implements Queue {
     @Override
     public void restore(long sequence, Message message, long address) {
         locked(() -> {
-            machine.apply(new Restore(message, sequence, 1), effects);
+            machine.apply(new Restore(message, sequence, 1, now()), effects);
             machine.lastEnqueued().stored(CompletableFuture.completedFuture(address));
             return null;
         });
@@ -124,6 +164,7 @@ public final class ClassicQueue implements Queue {
             if (consumer.exclusive()) {
                 exclusiveConsumer = consumer;
             }
+            lastUsed = now();
             run(new AddConsumer(consumer.id(), consumer.priority(), consumer.noAck()));
             dispatchLocked();
             return null;
@@ -139,6 +180,7 @@ public final class ClassicQueue implements Queue {
             if (exclusiveConsumer == consumer) {
                 exclusiveConsumer = null;
             }
+            lastUsed = now();
             run(new RemoveConsumer(consumer.id()));
             // a delivery handed back by a closing session may wait for another consumer
             dispatchLocked();
@@ -150,12 +192,23 @@ public final class ClassicQueue implements Queue {
     public GetResult get(boolean noAck, GetReceiver receiver) {
         return locked(() -> {
             requireLive();
+            lastUsed = now();
             machine.apply(new Get(noAck, now()), effects);
-            if (effects.isEmpty()) {
+            Deliver deliver = null;
+            try {
+                for (QueueEffect effect : effects) {
+                    if (effect instanceof Deliver taken) {
+                        deliver = taken;
+                    } else {
+                        execute(effect);
+                    }
+                }
+            } finally {
+                effects.clear();
+            }
+            if (deliver == null) {
                 return GetResult.EMPTY;
             }
-            Deliver deliver = (Deliver) effects.get(0);
-            effects.clear();
             Delivery delivery = receiver.received(this, deliver.deliveryId(), deliver.entry().message(),
                     deliver.deliveryCount(), deliver.settled());
             if (deliver.settled()) {
@@ -216,6 +269,9 @@ public final class ClassicQueue implements Queue {
                         + machine.readyCount() + " ready message(s) and if-empty was set; purge it first");
             }
             deleted = true;
+            if (timer != null) {
+                timer.cancel();
+            }
             count = machine.readyCount();
             cancelled = new ArrayList<>(consumers.values());
             consumers.clear();
@@ -259,18 +315,77 @@ public final class ClassicQueue implements Queue {
         return "ClassicQueue[" + settings.describe() + "]";
     }
 
-    /** Runs {@code action} under the lock, then publishes the counts and the held-bytes change. */
+    /**
+     * Runs {@code action} under the lock and re-arms the timer; then, unlocked, publishes the counts and the
+     * held-bytes change, and the dead letters.
+     */
     private <T> T locked(Supplier<T> action) {
         lock.lock();
         long before = machine.heldBytes();
         long delta;
+        List<DeadLetter> leaving = null;
         try {
             return action.get();
         } finally {
+            if (!deleted) {
+                rearm();
+            }
+            if (!deadLetters.isEmpty()) {
+                leaving = new ArrayList<>(deadLetters);
+                deadLetters.clear();
+            }
             delta = machine.heldBytes() - before;
             publishCounts();
             lock.unlock();
             context.memory().add(delta);
+            if (leaving != null) {
+                deadLetter(leaving);
+            }
+        }
+    }
+
+    /** Under the lock: one timer, for the earliest deadline. A timer already due sooner stays. */
+    private void rearm() {
+        long next = machine.nextDeadline();
+        if (arguments.expires() != QueueArguments.NONE && consumers.isEmpty()) {
+            next = Math.min(next, lastUsed + arguments.expires());
+        }
+        if (next >= timerAt) {
+            return;
+        }
+        if (timer != null) {
+            timer.cancel();
+        }
+        timerAt = next;
+        timer = context.scheduler().at(next, this::tick);
+    }
+
+    /** On the scheduler's thread: expiry, retries, and idle expiry of the queue itself. */
+    private void tick() {
+        boolean unused = locked(() -> {
+            timer = null;
+            timerAt = Expiry.NEVER;
+            if (deleted) {
+                return false;
+            }
+            long now = now();
+            run(new Tick(now));
+            dispatchLocked();
+            return arguments.expires() != QueueArguments.NONE && consumers.isEmpty()
+                    && now >= lastUsed + arguments.expires();
+        });
+        if (unused) {
+            context.host().expired(this);
+        }
+    }
+
+    /** Unlocked: the next queues take the messages first, then their copies here are deleted. */
+    private void deadLetter(List<DeadLetter> leaving) {
+        for (DeadLetter letter : leaving) {
+            context.host().deadLetter(settings, arguments, letter.message(), letter.reason());
+            if (letter.entry() != null) {
+                unstore(letter.entry());
+            }
         }
     }
 
@@ -292,9 +407,13 @@ public final class ClassicQueue implements Queue {
         }
     }
 
-    /** Applies a command and executes its effects; a {@link Return} from an effect adds none. */
+    /** Applies a command and executes its effects (a {@link Return} from an effect may add more). */
     private void run(QueueCommand command) {
         machine.apply(command, effects);
+        runEffects();
+    }
+
+    private void runEffects() {
         try {
             for (int i = 0; i < effects.size(); i++) {
                 execute(effects.get(i));
@@ -315,16 +434,22 @@ public final class ClassicQueue implements Queue {
                     unstore(deliver.entry());
                 }
             } else {
-                machine.apply(new Return(deliver.deliveryId(), deliver.entry()), effects);
+                machine.apply(new Return(deliver.deliveryId(), deliver.entry(), now()), effects);
             }
         } else if (effect instanceof Drop drop) {
-            unstore(drop.entry());
-            switch (drop.reason()) {
-                case ACKED -> context.stats().acked();
-                case REJECTED -> context.stats().discarded();
-                case PURGED, QUEUE_DELETED -> {
+            if (drop.reason() == QueueEffect.DropReason.REJECTED) {
+                context.stats().discarded();
+            }
+            if (drop.reason().deadLetters()) {
+                deadLetters.add(new DeadLetter(drop.entry(), drop.entry().message(), drop.reason().deathReason()));
+            } else {
+                unstore(drop.entry());
+                if (drop.reason() == QueueEffect.DropReason.ACKED) {
+                    context.stats().acked();
                 }
             }
+        } else if (effect instanceof Refused refused && refused.deadLetter()) {
+            deadLetters.add(new DeadLetter(null, refused.message(), QueueEffect.DropReason.MAXLEN.deathReason()));
         }
     }
 

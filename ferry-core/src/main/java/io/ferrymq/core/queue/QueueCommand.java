@@ -16,9 +16,16 @@ public sealed interface QueueCommand {
 
     /**
      * Appends a message recovered from the store at its old {@code sequence} (above every sequence so far), having
-     * been delivered {@code deliveryCount} times already.
+     * been delivered {@code deliveryCount} times already. Its TTL counts from {@code now}.
      */
-    record Restore(Message message, long sequence, int deliveryCount) implements QueueCommand {
+    record Restore(Message message, long sequence, int deliveryCount, long now) implements QueueCommand {
+    }
+
+    /**
+     * Time passed: expires what is due, wherever it sits, and makes ready what waited for a retry. The runner sends
+     * it at {@link QueueMachine#nextDeadline()}.
+     */
+    record Tick(long now) implements QueueCommand {
     }
 
     /** Adds a consumer; consumers of higher {@code priority} are served first. */
@@ -45,7 +52,7 @@ public sealed interface QueueCommand {
      * A delivery emitted by the machine never reached its consumer (its session closed in
      * between): the entry goes back to its place as if it had not been delivered.
      */
-    record Return(long deliveryId, QueueEntry entry) implements QueueCommand {
+    record Return(long deliveryId, QueueEntry entry, long now) implements QueueCommand {
     }
 
     /** Drops every ready message; unacknowledged ones are left alone. */

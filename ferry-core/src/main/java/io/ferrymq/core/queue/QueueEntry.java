@@ -15,18 +15,23 @@ import java.util.concurrent.CompletableFuture;
 public final class QueueEntry {
     private final long sequence;
     private final Message message;
+    /** When the entry expires (ms since the epoch, see {@link Expiry}), or {@link Expiry#NEVER}; fixed. */
+    private final long expiresAt;
     private int deliveryCount;
+    /** Whether the entry sits in its queue's {@link ReadyList}; written by the list only. */
+    boolean ready;
     /** The entry's store address once written, or null when the message is not stored. */
     private CompletableFuture<Long> stored;
 
     QueueEntry(long sequence, Message message) {
-        this.sequence = sequence;
-        this.message = message;
+        this(sequence, message, 0, Expiry.NEVER);
     }
 
-    QueueEntry(long sequence, Message message, int deliveryCount) {
-        this(sequence, message);
+    QueueEntry(long sequence, Message message, int deliveryCount, long expiresAt) {
+        this.sequence = sequence;
+        this.message = message;
         this.deliveryCount = deliveryCount;
+        this.expiresAt = expiresAt;
     }
 
     /** The store address of this entry (completes once written), or null when it is not stored. */
@@ -45,6 +50,10 @@ public final class QueueEntry {
 
     public Message message() {
         return message;
+    }
+
+    public long expiresAt() {
+        return expiresAt;
     }
 
     /** How many deliveries of this entry reached a consumer or basic.get so far. */

@@ -137,7 +137,7 @@ class QueueMachinePropertyTest {
                 forget(deliver);
                 ready.add(deliver.entry().sequence());
                 deliveries.merge(deliver.entry().sequence(), -1, Integer::sum);
-                exec(new QueueCommand.Return(deliver.deliveryId(), deliver.entry()));
+                exec(new QueueCommand.Return(deliver.deliveryId(), deliver.entry(), now));
             } else if (step instanceof PurgeStep) {
                 gone += ready.size();
                 ready.clear();
