@@ -90,17 +90,17 @@ final class ReadyList {
 
     /** Removes every entry, handing each to {@code action} in no particular order. */
     void drain(Consumer<QueueEntry> action) {
-        Consumer<QueueEntry> live = entry -> {
+        Consumer<QueueEntry> each = entry -> {
             if (entry.ready) {
                 entry.ready = false;
                 action.accept(entry);
             }
         };
-        fresh.forEach(live);
-        requeued.forEach(live);
+        fresh.forEach(each);
+        requeued.forEach(each);
         fresh.clear();
         requeued.clear();
-        this.live = 0;
+        live = 0;
         bytes = 0;
         tombstones = 0;
     }
