@@ -2,6 +2,7 @@ package io.ferrymq.core;
 
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 /**
  * The way down from a protocol adapter into the core: one session per AMQP channel (or per
@@ -100,6 +101,6 @@ public interface Session {
      * the adapter closes its channel with the exception's condition, which closes the session and requeues its
      * unacknowledged messages. Called from a broker thread; the listener must only hand the event over.
      */
-    default void onClosedByBroker(java.util.function.Consumer<BrokerException> listener) {
+    default void onClosedByBroker(Consumer<BrokerException> listener) {
     }
 }

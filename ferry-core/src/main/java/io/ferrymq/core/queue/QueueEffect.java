@@ -1,5 +1,7 @@
 package io.ferrymq.core.queue;
 
+import io.ferrymq.core.Message;
+
 /** What a {@link QueueMachine} asks its runner to do after a command. */
 public sealed interface QueueEffect {
 
@@ -29,7 +31,7 @@ public sealed interface QueueEffect {
      *
      * @param deadLetter dead-letter it with reason {@code maxlen} (reject-publish-dlx)
      */
-    record Refused(io.ferrymq.core.Message message, boolean deadLetter) implements QueueEffect {
+    record Refused(Message message, boolean deadLetter) implements QueueEffect {
     }
 
     /** Why an entry left the queue. */

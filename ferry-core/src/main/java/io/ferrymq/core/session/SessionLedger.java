@@ -131,7 +131,8 @@ final class SessionLedger {
             }
             long tag = nextTag++;
             if (!settled) {
-                unacked.put(tag, new UnackedDelivery(tag, queue, deliveryId, consumer, ackTimeouts.deliveredNow(queue)));
+                long deadline = ackTimeouts.deliveredNow(queue);
+                unacked.put(tag, new UnackedDelivery(tag, queue, deliveryId, consumer, deadline));
             }
             Delivery delivery = new Delivery(consumer.tag(), tag, deliveryCount > 0, deliveryCount,
                     DeliveryCountHeader.apply(message, deliveryCount));

@@ -32,7 +32,8 @@ class QueueArgumentsTest {
     void readsEveryArgumentInAnyIntegerWidthAndStringForm() {
         QueueArguments read = read(Map.ofEntries(
                 Map.entry("x-message-ttl", 1000), Map.entry("x-expires", 60_000L),
-                Map.entry("x-dead-letter-exchange", LongString.of("dlx")), Map.entry("x-dead-letter-routing-key", "dead"),
+                Map.entry("x-dead-letter-exchange", LongString.of("dlx")),
+                Map.entry("x-dead-letter-routing-key", "dead"),
                 Map.entry("x-max-length", (short) 10), Map.entry("x-max-length-bytes", 4096L),
                 Map.entry("x-overflow", "reject-publish-dlx"), Map.entry("x-delivery-limit", (byte) 3),
                 Map.entry("x-consumer-timeout", 5000), Map.entry("x-retry-delay", 100),
