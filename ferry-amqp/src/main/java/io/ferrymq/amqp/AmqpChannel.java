@@ -87,6 +87,13 @@ final class AmqpChannel {
             fail(AmqpError.of(e, method));
             return;
         }
+        Session opened = session;
+        // an ack timeout: close this channel (on the event loop) as RabbitMQ does, 406 naming tag and timeout
+        opened.onClosedByBroker(e -> connection.inbox().submit(() -> {
+            if (session == opened) {
+                fail(AmqpError.of(e, null));
+            }
+        }));
         reply(new ChannelOpenOk(NO_CHANNEL_ID));
     }
 

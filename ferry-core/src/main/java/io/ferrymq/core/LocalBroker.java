@@ -9,6 +9,7 @@ import io.ferrymq.core.persist.Persistence;
 import io.ferrymq.core.queue.ClassicQueueType;
 import io.ferrymq.core.queue.Queue;
 import io.ferrymq.core.queue.QueueContext;
+import io.ferrymq.core.queue.QueueHost;
 import io.ferrymq.core.queue.QueueSettings;
 import io.ferrymq.core.queue.QueueType;
 import io.ferrymq.core.queue.QuorumQueueType;
@@ -16,6 +17,8 @@ import io.ferrymq.core.session.DirectReplyTo;
 import io.ferrymq.core.session.LocalConnection;
 import io.ferrymq.core.session.SessionServices;
 import io.ferrymq.core.stats.BrokerStats;
+import io.ferrymq.core.timer.ClockScheduler;
+import io.ferrymq.core.timer.Scheduler;
 import io.ferrymq.core.vhost.Names;
 import io.ferrymq.core.vhost.VirtualHost;
 
@@ -41,6 +44,8 @@ public final class LocalBroker implements Broker, BrokerView {
     private final Alarms alarms = new Alarms();
     private final MemoryMonitor memory;
     private final Persistence persistence;
+    /** Closed at shutdown when this broker made it. */
+    private final ClockScheduler ownScheduler;
     private final QueueContext queueContext;
     private final SessionServices services;
     private final Map<String, QueueType> queueTypes;
@@ -65,11 +70,22 @@ public final class LocalBroker implements Broker, BrokerView {
      *                                      opened
      */
     public LocalBroker(BrokerConfig config, Clock clock, Persistence persistence) {
+        this(config, clock, persistence, null);
+    }
+
+    /**
+     * A broker whose timed work runs on {@code scheduler} (tests pass a {@link ClockScheduler#manual} one and run it
+     * by hand); null: its own {@link ClockScheduler#threaded} scheduler, stopped at {@link #shutdown()}.
+     */
+    public LocalBroker(BrokerConfig config, Clock clock, Persistence persistence, Scheduler scheduler) {
         this.memory = new MemoryMonitor(config.memoryHighWatermarkBytes(), alarms);
         this.persistence = persistence;
-        this.queueContext = new QueueContext(clock, memory, stats, persistence, config.queueResidentBytes());
+        this.ownScheduler = scheduler == null ? ClockScheduler.threaded(clock) : null;
+        Scheduler timers = scheduler == null ? ownScheduler : scheduler;
+        this.queueContext = new QueueContext(clock, memory, stats, persistence, timers, QueueHost.NONE,
+                config.queueResidentBytes());
         this.services = new SessionServices(stats, names, config.maxMessageSizeBytes(), ids::incrementAndGet,
-                new DirectReplyTo());
+                new DirectReplyTo(), clock, timers, config.consumerTimeoutMillis());
         QueueType classic = new ClassicQueueType();
         QueueType quorum = new QuorumQueueType();
         this.queueTypes = Map.of(classic.name(), classic, quorum.name(), quorum);
@@ -124,6 +140,9 @@ public final class LocalBroker implements Broker, BrokerView {
         shutdown = true;
         for (LocalConnection connection : List.copyOf(connections)) {
             connection.terminate("the broker is shutting down");
+        }
+        if (ownScheduler != null) {
+            ownScheduler.close();
         }
     }
 

@@ -78,7 +78,8 @@ final class Recovery implements RecoveryHandler {
             return;
         }
         try {
-            queue.restore(entry, address, BrokerRecords.messageBodySize(payload));
+            BrokerRecords.MessageSummary message = BrokerRecords.readMessageSummary(payload);
+            queue.restore(entry, address, message.bodySize(), message.expiration());
             restored++;
         } catch (RuntimeException e) {
             LOG.error("store: message {} of {} cannot be read and is dropped: {}", entry,

@@ -2,6 +2,7 @@ package io.ferrymq.core;
 
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 /**
  * The way down from a protocol adapter into the core: one session per AMQP channel (or per
@@ -94,4 +95,12 @@ public interface Session {
 
     /** Cancels every consumer and requeues every unacked delivery to its original place. */
     void close();
+
+    /**
+     * Registers who is told when the broker ends this session on its own (a delivery's acknowledgement timed out):
+     * the adapter closes its channel with the exception's condition, which closes the session and requeues its
+     * unacknowledged messages. Called from a broker thread; the listener must only hand the event over.
+     */
+    default void onClosedByBroker(Consumer<BrokerException> listener) {
+    }
 }

@@ -1,6 +1,8 @@
 package io.ferrymq.core;
 
 import io.ferrymq.common.message.MessageProperties;
+import io.ferrymq.core.persist.Persistence;
+import io.ferrymq.core.timer.ClockScheduler;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -15,8 +17,10 @@ final class Fixtures {
     private Fixtures() {
     }
 
+    /** A broker on a fake clock; its timers run only when a test runs them (none of these tests does). */
     static LocalBroker broker(ManualClock clock) {
-        return new LocalBroker(new BrokerConfig("guest", "guest", 1L << 40, 1024 * 1024), clock);
+        return new LocalBroker(new BrokerConfig("guest", "guest", 1L << 40, 1024 * 1024), clock, Persistence.NONE,
+                ClockScheduler.manual(clock));
     }
 
     static BrokerConnection connect(LocalBroker broker, String id) {

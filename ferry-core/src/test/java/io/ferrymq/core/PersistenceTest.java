@@ -198,7 +198,7 @@ class PersistenceTest {
 
     @Test
     void aBacklogBeyondTheResidentLimitLivesOnDiskAndComesBackInOrderAfterARestart(@TempDir Path dir) {
-        BrokerConfig paging = new BrokerConfig("guest", "guest", 1L << 40, 1024 * 1024, 64 * 1024);
+        BrokerConfig paging = new BrokerConfig("guest", "guest", 1L << 40, 1024 * 1024).withQueueResidentBytes(64 * 1024);
         MessageProperties persistent = new MessageProperties(null, null, null, 2, null, null, null, null, null,
                 null, null, null, null, null);
         int count = 5000;

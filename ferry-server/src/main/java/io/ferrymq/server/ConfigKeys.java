@@ -65,6 +65,8 @@ final class ConfigKeys {
         setters.put("heartbeat", (config, value) -> config.heartbeatSeconds = ConfigValues.intBetween(value, 0, 65535));
         setters.put("handshake_timeout", (config, value) ->
                 config.handshakeTimeoutMillis = ConfigValues.intBetween(value, 1, Integer.MAX_VALUE));
+        setters.put("consumer_timeout", (config, value) ->
+                config.consumerTimeoutMillis = ConfigValues.intBetween(value, 1, Integer.MAX_VALUE));
         setters.put("log.level", (config, value) -> config.logLevel = ConfigValues.logLevel(value));
         return Collections.unmodifiableMap(setters);
     }

@@ -173,7 +173,8 @@ public final class FerryServer implements AutoCloseable {
 
     private static BrokerConfig brokerConfig(ServerConfig config) {
         long watermark = config.memoryHighWatermark().bytes(Runtime.getRuntime().maxMemory());
-        return new BrokerConfig(config.defaultUser(), config.defaultPass(), watermark, config.maxMessageSizeBytes());
+        return new BrokerConfig(config.defaultUser(), config.defaultPass(), watermark, config.maxMessageSizeBytes())
+                .withConsumerTimeout(config.consumerTimeoutMillis());
     }
 
     private static AmqpServerConfig amqpConfig(ServerConfig config, String nodeName) {

@@ -19,11 +19,14 @@ import java.util.List;
  * @param channelMax             most channels per connection offered in connection.tune
  * @param heartbeatSeconds       heartbeat interval offered in connection.tune; 0 turns heartbeats off
  * @param handshakeTimeoutMillis a client that has not finished connection.open by then is disconnected
+ * @param consumerTimeoutMillis  a delivery unacknowledged for longer closes its channel (RabbitMQ's
+ *                               {@code consumer_timeout}); a queue's {@code x-consumer-timeout} overrides it
  */
 public record ServerConfig(String amqpHost, int amqpPort, String httpHost, int httpPort, Path dataDir,
                            String defaultUser, String defaultPass, MemoryWatermark memoryHighWatermark,
-                           long diskFreeLimitBytes, int maxMessageSizeBytes, int frameMax, int channelMax, int heartbeatSeconds,
-                           int handshakeTimeoutMillis, LogLevel logLevel) {
+                           long diskFreeLimitBytes, int maxMessageSizeBytes, int frameMax, int channelMax,
+                           int heartbeatSeconds, int handshakeTimeoutMillis, long consumerTimeoutMillis,
+                           LogLevel logLevel) {
 
     /** RabbitMQ's default {@code disk_free_limit.absolute}, 50MB. */
     public static final long DEFAULT_DISK_FREE_LIMIT = 50_000_000;
@@ -31,8 +34,8 @@ public record ServerConfig(String amqpHost, int amqpPort, String httpHost, int h
     /** Listen on every interface, as RabbitMQ does, on RabbitMQ's ports; data in ./data. */
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", 5672, "0.0.0.0", 15672, Path.of("data"), "guest", "guest",
-                new MemoryWatermark.Relative(0.4), DEFAULT_DISK_FREE_LIMIT, BrokerConfig.DEFAULT_MAX_MESSAGE_SIZE, 131072, 2047, 60, 10_000,
-                LogLevel.INFO);
+                new MemoryWatermark.Relative(0.4), DEFAULT_DISK_FREE_LIMIT, BrokerConfig.DEFAULT_MAX_MESSAGE_SIZE,
+                131072, 2047, 60, 10_000, BrokerConfig.DEFAULT_CONSUMER_TIMEOUT, LogLevel.INFO);
     }
 
     /**
@@ -64,6 +67,7 @@ public record ServerConfig(String amqpHost, int amqpPort, String httpHost, int h
         int channelMax;
         int heartbeatSeconds;
         int handshakeTimeoutMillis;
+        long consumerTimeoutMillis;
         LogLevel logLevel;
 
         Builder(ServerConfig start) {
@@ -81,13 +85,14 @@ public record ServerConfig(String amqpHost, int amqpPort, String httpHost, int h
             channelMax = start.channelMax;
             heartbeatSeconds = start.heartbeatSeconds;
             handshakeTimeoutMillis = start.handshakeTimeoutMillis;
+            consumerTimeoutMillis = start.consumerTimeoutMillis;
             logLevel = start.logLevel;
         }
 
         ServerConfig build() {
             return new ServerConfig(amqpHost, amqpPort, httpHost, httpPort, dataDir, defaultUser, defaultPass,
-                    memoryHighWatermark, diskFreeLimitBytes, maxMessageSizeBytes, frameMax, channelMax, heartbeatSeconds,
-                    handshakeTimeoutMillis, logLevel);
+                    memoryHighWatermark, diskFreeLimitBytes, maxMessageSizeBytes, frameMax, channelMax,
+                    heartbeatSeconds, handshakeTimeoutMillis, consumerTimeoutMillis, logLevel);
         }
     }
 }

@@ -47,11 +47,12 @@ class ServerConfigTest {
                 setting("channel_max", "16"),
                 setting("heartbeat", "0"),
                 setting("handshake_timeout", "2500"),
+                setting("consumer_timeout", "60000"),
                 setting("log.level", "debug")));
 
         assertThat(config).isEqualTo(new ServerConfig("127.0.0.1", 5673, "127.0.0.2", 15673, Path.of("/var/lib/ferry"),
-                "admin", "s3cret#1", new MemoryWatermark.Absolute(512L << 20), 1_000_000_000L, 1048576, 4096, 16, 0, 2500,
-                LogLevel.DEBUG));
+                "admin", "s3cret#1", new MemoryWatermark.Absolute(512L << 20), 1_000_000_000L, 1048576, 4096, 16, 0,
+                2500, 60000, LogLevel.DEBUG));
     }
 
     @Test

@@ -169,15 +169,20 @@ public final class BrokerRecords {
         return new BindingRecord(vhost, source, toQueue, in.str(), in.str(), in.table());
     }
 
+    /** What recovery needs of a stored message whose body stays in the store. */
+    public record MessageSummary(int bodySize, String expiration) {
+    }
+
     /**
-     * The body size of a {@link #message} record, reading past the properties without decoding their strings:
-     * what recovery needs of a message whose body stays in the store.
+     * The body size and {@code expiration} property of a {@link #message} record, reading past the other
+     * properties without decoding their strings.
      */
-    public static int messageBodySize(ByteBuffer record) {
+    public static MessageSummary readMessageSummary(ByteBuffer record) {
         In in = new In(record, MESSAGE);
         in.skipStr();
         in.skipStr();
         int flags = in.i16();
+        String expiration = null;
         for (int i = 0; i < 14; i++) {
             if ((flags & (1 << (13 - i))) == 0) {
                 continue;
@@ -185,11 +190,12 @@ public final class BrokerRecords {
             switch (i) {
                 case 2 -> in.table();
                 case 3, 4 -> in.i32();
+                case 7 -> expiration = in.str();
                 case 9 -> in.i64();
                 default -> in.skipStr();
             }
         }
-        return in.blobLength();
+        return new MessageSummary(in.blobLength(), expiration);
     }
 
     public static Message readMessage(ByteBuffer record) {

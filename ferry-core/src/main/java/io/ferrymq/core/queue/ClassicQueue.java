@@ -18,8 +18,11 @@ import io.ferrymq.core.queue.QueueCommand.RemoveConsumer;
 import io.ferrymq.core.queue.QueueCommand.Restore;
 import io.ferrymq.core.queue.QueueCommand.Return;
 import io.ferrymq.core.queue.QueueCommand.Settle;
+import io.ferrymq.core.queue.QueueCommand.Tick;
 import io.ferrymq.core.queue.QueueEffect.Deliver;
 import io.ferrymq.core.queue.QueueEffect.Drop;
+import io.ferrymq.core.queue.QueueEffect.Refused;
+import io.ferrymq.core.timer.Scheduler;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +42,12 @@ import java.util.function.Supplier;
  * order), release, then report the change in held bytes to the memory monitor.
  *
  * <p>Lock order: queue lock, then a session lock inside {@link QueueConsumer} calls; never the
- * reverse, and never a second queue lock.
+ * reverse, and never a second queue lock. So messages leaving for the dead-letter exchange are collected under the
+ * lock and published into their next queues after it is released (their stored copies here are deleted after
+ * that, so a crash in between leaves a copy in both queues rather than in none).
+ *
+ * <p>Time: one {@link Scheduler} timer per queue at a time, for the machine's next deadline (expiry, retry) or the
+ * queue's idle expiry, whichever comes first; re-armed after every operation.
  */
 public final class ClassicQueue implements Queue {
     private static final Logger LOG = LoggerFactory.getLogger(ClassicQueue.class);
@@ -47,10 +55,22 @@ public final class ClassicQueue implements Queue {
     /** Ready entries at the head that stay in memory when the queue pages out: they are delivered next. */
     private static final int KEEP_HEAD = 128;
 
+    /** A message to publish to the dead-letter exchange; {@code entry} (null when never enqueued) is then unstored. */
+    private record DeadLetter(QueueEntry entry, Message message, String reason) {
+    }
+
     private final QueueSettings settings;
+    private final QueueArguments arguments;
     private final QueueContext context;
     private final ReentrantLock lock = new ReentrantLock();
     private final QueueMachine machine;
+    /** Under the lock; published once it is released. */
+    private final List<DeadLetter> deadLetters = new ArrayList<>();
+    /** The pending timer and its due time; under the lock. */
+    private Scheduler.Timer timer;
+    private long timerAt = Expiry.NEVER;
+    /** When a consumer, basic.get or redeclare last used the queue (x-expires). */
+    private volatile long lastUsed;
     private final Map<Long, QueueConsumer> consumers = new HashMap<>();
     /** Reused for every command; emptied after its effects ran. */
     private final List<QueueEffect> effects = new ArrayList<>();
@@ -65,8 +85,15 @@ public final class ClassicQueue implements Queue {
 
     ClassicQueue(QueueSettings settings, QueueContext context) {
         this.settings = settings;
+        this.arguments = QueueArguments.of(settings);
         this.context = context;
-        this.machine = new QueueMachine(this::load);
+        this.machine = new QueueMachine(arguments, this::load);
+        this.lastUsed = now();
+    }
+
+    /** Arms the idle-expiry timer; called once the queue is built. */
+    void start() {
+        locked(() -> null);
     }
 
     /** Reads a paged message back from the store (under the lock); a failure is logged and the entry dropped. */
@@ -85,6 +112,16 @@ public final class ClassicQueue implements Queue {
     }
 
     @Override
+    public QueueArguments arguments() {
+        return arguments;
+    }
+
+    @Override
+    public void touch() {
+        lastUsed = now();
+    }
+
+    @Override
     public CompletableFuture<Void> offer(Message message) {
         Persistence store = context.persistence();
         byte[] payload = storeKey != 0 && message.properties().persistent() && store.durable()
@@ -94,14 +131,16 @@ public final class ClassicQueue implements Queue {
                 return null;
             }
             machine.apply(new Enqueue(message, now()), effects);
-            CompletableFuture<Void> safe = DONE;
-            if (payload != null) {
-                QueueEntry entry = machine.lastEnqueued();
+            QueueEntry entry = machine.lastEnqueued();
+            CompletableFuture<Void> safe = entry == null ? CompletableFuture.failedFuture(new QueueFullException(
+                    settings)) : DONE;
+            if (entry != null && payload != null) {
                 // submitted under the queue lock, so the journal sees adds and deletes of this queue in order
                 CompletableFuture<Long> address = store.add(storeKey, entry.sequence(), payload);
                 entry.stored(address);
                 safe = address.thenApply(at -> null);
             }
+            runEffects();
             dispatchLocked();
             if (payload != null) {
                 machine.pageOut(context.residentBytes(), KEEP_HEAD);
@@ -124,9 +163,9 @@ public final class ClassicQueue implements Queue {
     }
 
     @Override
-    public void restore(long sequence, long address, int size) {
+    public void restore(long sequence, long address, int size, String expiration) {
         locked(() -> {
-            machine.apply(new Restore(sequence, address, size, 1), effects);
+            machine.apply(new Restore(sequence, address, size, 1, expiration, now()), effects);
             return null;
         });
     }
@@ -143,6 +182,7 @@ public final class ClassicQueue implements Queue {
             if (consumer.exclusive()) {
                 exclusiveConsumer = consumer;
             }
+            lastUsed = now();
             run(new AddConsumer(consumer.id(), consumer.priority(), consumer.noAck()));
             dispatchLocked();
             return null;
@@ -158,6 +198,7 @@ public final class ClassicQueue implements Queue {
             if (exclusiveConsumer == consumer) {
                 exclusiveConsumer = null;
             }
+            lastUsed = now();
             run(new RemoveConsumer(consumer.id()));
             // a delivery handed back by a closing session may wait for another consumer
             dispatchLocked();
@@ -169,12 +210,23 @@ public final class ClassicQueue implements Queue {
     public GetResult get(boolean noAck, GetReceiver receiver) {
         return locked(() -> {
             requireLive();
+            lastUsed = now();
             machine.apply(new Get(noAck, now()), effects);
-            if (effects.isEmpty()) {
+            Deliver deliver = null;
+            try {
+                for (QueueEffect effect : effects) {
+                    if (effect instanceof Deliver taken) {
+                        deliver = taken;
+                    } else {
+                        execute(effect);
+                    }
+                }
+            } finally {
+                effects.clear();
+            }
+            if (deliver == null) {
                 return GetResult.EMPTY;
             }
-            Deliver deliver = (Deliver) effects.get(0);
-            effects.clear();
             Delivery delivery = receiver.received(this, deliver.deliveryId(), deliver.entry().message(),
                     deliver.deliveryCount(), deliver.settled());
             if (deliver.settled()) {
@@ -235,6 +287,9 @@ public final class ClassicQueue implements Queue {
                         + machine.readyCount() + " ready message(s) and if-empty was set; purge it first");
             }
             deleted = true;
+            if (timer != null) {
+                timer.cancel();
+            }
             count = machine.readyCount();
             cancelled = new ArrayList<>(consumers.values());
             consumers.clear();
@@ -278,18 +333,77 @@ public final class ClassicQueue implements Queue {
         return "ClassicQueue[" + settings.describe() + "]";
     }
 
-    /** Runs {@code action} under the lock, then publishes the counts and the held-bytes change. */
+    /**
+     * Runs {@code action} under the lock and re-arms the timer; then, unlocked, publishes the counts and the
+     * held-bytes change, and the dead letters.
+     */
     private <T> T locked(Supplier<T> action) {
         lock.lock();
         long before = machine.heldBytes();
         long delta;
+        List<DeadLetter> leaving = null;
         try {
             return action.get();
         } finally {
+            if (!deleted) {
+                rearm();
+            }
+            if (!deadLetters.isEmpty()) {
+                leaving = new ArrayList<>(deadLetters);
+                deadLetters.clear();
+            }
             delta = machine.heldBytes() - before;
             publishCounts();
             lock.unlock();
             context.memory().add(delta);
+            if (leaving != null) {
+                deadLetter(leaving);
+            }
+        }
+    }
+
+    /** Under the lock: one timer, for the earliest deadline. A timer already due sooner stays. */
+    private void rearm() {
+        long next = machine.nextDeadline();
+        if (arguments.expires() != QueueArguments.NONE && consumers.isEmpty()) {
+            next = Math.min(next, lastUsed + arguments.expires());
+        }
+        if (next >= timerAt) {
+            return;
+        }
+        if (timer != null) {
+            timer.cancel();
+        }
+        timerAt = next;
+        timer = context.scheduler().at(next, this::tick);
+    }
+
+    /** On the scheduler's thread: expiry, retries, and idle expiry of the queue itself. */
+    private void tick() {
+        boolean unused = locked(() -> {
+            timer = null;
+            timerAt = Expiry.NEVER;
+            if (deleted) {
+                return false;
+            }
+            long now = now();
+            run(new Tick(now));
+            dispatchLocked();
+            return arguments.expires() != QueueArguments.NONE && consumers.isEmpty()
+                    && now >= lastUsed + arguments.expires();
+        });
+        if (unused) {
+            context.host().expired(this);
+        }
+    }
+
+    /** Unlocked: the next queues take the messages first, then their copies here are deleted. */
+    private void deadLetter(List<DeadLetter> leaving) {
+        for (DeadLetter letter : leaving) {
+            context.host().deadLetter(settings, arguments, letter.message(), letter.reason());
+            if (letter.entry() != null) {
+                unstore(letter.entry());
+            }
         }
     }
 
@@ -314,9 +428,13 @@ public final class ClassicQueue implements Queue {
         }
     }
 
-    /** Applies a command and executes its effects; a {@link Return} from an effect adds none. */
+    /** Applies a command and executes its effects (a {@link Return} from an effect may add more). */
     private void run(QueueCommand command) {
         machine.apply(command, effects);
+        runEffects();
+    }
+
+    private void runEffects() {
         try {
             for (int i = 0; i < effects.size(); i++) {
                 execute(effects.get(i));
@@ -337,18 +455,38 @@ public final class ClassicQueue implements Queue {
                     unstore(deliver.entry());
                 }
             } else {
-                machine.apply(new Return(deliver.deliveryId(), deliver.entry()), effects);
+                machine.apply(new Return(deliver.deliveryId(), deliver.entry(), now()), effects);
             }
         } else if (effect instanceof Drop drop) {
-            unstore(drop.entry());
-            switch (drop.reason()) {
-                case ACKED -> context.stats().acked();
-                case REJECTED -> context.stats().discarded();
-                case PURGED, QUEUE_DELETED -> {
-                }
-                case LOST -> LOG.error("{}: message {} was lost: its body could not be read back from the store",
-                        settings.describe(), drop.entry().sequence());
+            if (drop.reason() == QueueEffect.DropReason.REJECTED) {
+                context.stats().discarded();
             }
+            Message message = drop.reason().deadLetters() ? bodyOf(drop.entry()) : null;
+            if (message != null) {
+                deadLetters.add(new DeadLetter(drop.entry(), message, drop.reason().deathReason()));
+            } else {
+                unstore(drop.entry());
+                if (drop.reason() == QueueEffect.DropReason.ACKED) {
+                    context.stats().acked();
+                } else if (drop.reason() == QueueEffect.DropReason.LOST) {
+                    LOG.error("{}: message {} was lost: its body could not be read back from the store",
+                            settings.describe(), drop.entry().sequence());
+                }
+            }
+        } else if (effect instanceof Refused refused && refused.deadLetter()) {
+            deadLetters.add(new DeadLetter(null, refused.message(), QueueEffect.DropReason.MAXLEN.deathReason()));
+        }
+    }
+
+    /** The entry's message, read back from the store if it was paged; null (logged) when it cannot be read. */
+    private Message bodyOf(QueueEntry entry) {
+        if (entry.message() != null) {
+            return entry.message();
+        }
+        try {
+            return load(entry.address());
+        } catch (RuntimeException unreadable) {
+            return null;
         }
     }
 

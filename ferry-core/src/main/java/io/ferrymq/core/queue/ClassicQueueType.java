@@ -11,6 +11,8 @@ public final class ClassicQueueType implements QueueType {
 
     @Override
     public Queue create(QueueSettings settings, QueueContext context) {
-        return new ClassicQueue(settings, context);
+        ClassicQueue queue = new ClassicQueue(settings, context);
+        queue.start();
+        return queue;
     }
 }

@@ -1,6 +1,7 @@
 package io.ferrymq.core.queue;
 
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * The fresh (never requeued) ready entries of a queue, in sequence order, in chunks of parallel arrays so that an
@@ -93,7 +94,9 @@ final class EntryFifo {
         int i = (int) (headPos - head.base);
         QueueEntry entry = head.resident[i];
         if (entry == null) {
-            entry = QueueEntry.paged(head.sequence[i], head.address[i], head.size[i], head.deliveries[i]);
+            entry = QueueEntry.paged(head.sequence[i], head.address[i], head.size[i], head.deliveries[i],
+                    Expiry.NEVER);
+            entry.ready = true;
             head.resident[i] = entry;
         }
         return entry;
@@ -158,6 +161,27 @@ final class EntryFifo {
             cursorChunk = cursorChunk.next;
         }
         cursor = to;
+    }
+
+    /** Removes the in-memory entries that match {@code dead} (paged slots always stay), keeping the order. */
+    void removeIf(Predicate<QueueEntry> dead) {
+        Chunk from = head;
+        long pos = headPos;
+        long end = tailPos;
+        clear();
+        while (pos < end) {
+            int i = (int) (pos - from.base);
+            QueueEntry entry = from.resident[i];
+            if (entry == null) {
+                addLastPaged(from.sequence[i], from.address[i], from.size[i], from.deliveries[i]);
+            } else if (!dead.test(entry)) {
+                addLast(entry);
+            }
+            pos++;
+            if (pos == from.base + CHUNK) {
+                from = from.next;
+            }
+        }
     }
 
     /** Removes every entry, handing each to {@code action} in order (paged ones without their body). */

@@ -19,6 +19,15 @@ public interface Queue {
         return settings().name();
     }
 
+    /** The failure-handling arguments it was declared with. */
+    default QueueArguments arguments() {
+        return QueueArguments.DEFAULTS;
+    }
+
+    /** A redeclare used the queue: its {@code x-expires} countdown starts again. */
+    default void touch() {
+    }
+
     /**
      * Takes a routed message and hands it to consumers with credit. Returns false when the queue
      * no longer takes messages (it was deleted while the message was routed).
@@ -30,7 +39,8 @@ public interface Queue {
     /**
      * Takes a routed message as {@link #enqueue} does. Returns null when the queue no longer takes messages, else
      * a future that completes once the message is as safe as it must be: at once for a transient message or a
-     * queue that is not stored, once written to disk for a persistent message on a stored durable queue.
+     * queue that is not stored, once written to disk for a persistent message on a stored durable queue. It fails
+     * with {@link QueueFullException} when a length limit refused the message.
      */
     java.util.concurrent.CompletableFuture<Void> offer(Message message);
 
@@ -51,9 +61,10 @@ public interface Queue {
      * {@code address} until delivered), as delivered once already (redelivered=true: it may have been delivered
      * before the restart). Sequences mostly increase from call to call; a lower one goes to its place.
      *
-     * @param size the message body's size in bytes
+     * @param size       the message body's size in bytes
+     * @param expiration the message's {@code expiration} property, or null: its TTL counts again from the restart
      */
-    default void restore(long sequence, long address, int size) {
+    default void restore(long sequence, long address, int size, String expiration) {
         throw new UnsupportedOperationException("queue type of " + settings().describe() + " cannot be restored");
     }
 

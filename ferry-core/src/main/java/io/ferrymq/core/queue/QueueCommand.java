@@ -16,9 +16,18 @@ public sealed interface QueueCommand {
 
     /**
      * Adds a message recovered from the store at its old {@code sequence}, paged (its body stays in the store at
-     * {@code address} until delivered), having been delivered {@code deliveryCount} times already.
+     * {@code address} until delivered), having been delivered {@code deliveryCount} times already. Its TTL (the
+     * queue's, or its own {@code expiration} property, null when it has none) counts from {@code now}.
      */
-    record Restore(long sequence, long address, int size, int deliveryCount) implements QueueCommand {
+    record Restore(long sequence, long address, int size, int deliveryCount, String expiration, long now)
+            implements QueueCommand {
+    }
+
+    /**
+     * Time passed: expires what is due, wherever it sits, and makes ready what waited for a retry. The runner sends
+     * it at {@link QueueMachine#nextDeadline()}.
+     */
+    record Tick(long now) implements QueueCommand {
     }
 
     /** Adds a consumer; consumers of higher {@code priority} are served first. */
@@ -45,7 +54,7 @@ public sealed interface QueueCommand {
      * A delivery emitted by the machine never reached its consumer (its session closed in
      * between): the entry goes back to its place as if it had not been delivered.
      */
-    record Return(long deliveryId, QueueEntry entry) implements QueueCommand {
+    record Return(long deliveryId, QueueEntry entry, long now) implements QueueCommand {
     }
 
     /** Drops every ready message; unacknowledged ones are left alone. */

@@ -1,5 +1,7 @@
 package io.ferrymq.core.queue;
 
+import io.ferrymq.core.Message;
+
 /** What a {@link QueueMachine} asks its runner to do after a command. */
 public sealed interface QueueEffect {
 
@@ -23,14 +25,45 @@ public sealed interface QueueEffect {
     record Drop(QueueEntry entry, DropReason reason) implements QueueEffect {
     }
 
+    /**
+     * The queue is full and refuses publishes ({@code x-overflow} reject-publish or reject-publish-dlx): the message
+     * was not enqueued, and its publisher must hear so.
+     *
+     * @param deadLetter dead-letter it with reason {@code maxlen} (reject-publish-dlx)
+     */
+    record Refused(Message message, boolean deadLetter) implements QueueEffect {
+    }
+
     /** Why an entry left the queue. */
     enum DropReason {
-        ACKED,
-        /** Rejected or nacked without requeue: where dead-lettering will hook in. */
-        REJECTED,
-        PURGED,
-        QUEUE_DELETED,
-        /** Its body could not be read back from the store (the store logged why). */
-        LOST
+        ACKED(null),
+        /** Rejected or nacked without requeue. */
+        REJECTED("rejected"),
+        /** Its TTL passed. */
+        EXPIRED("expired"),
+        /** Dropped from the head to stay within a length limit, or refused because of one. */
+        MAXLEN("maxlen"),
+        /** Returned more often than {@code x-delivery-limit} allows. */
+        DELIVERY_LIMIT("delivery_limit"),
+        PURGED(null),
+        QUEUE_DELETED(null),
+        /** Its body could not be read back from the store (the store logged why): nothing left to dead-letter. */
+        LOST(null);
+
+        private final String deathReason;
+
+        DropReason(String deathReason) {
+            this.deathReason = deathReason;
+        }
+
+        /** Whether the message left unacknowledged and so goes to the dead-letter exchange when there is one (G7). */
+        public boolean deadLetters() {
+            return deathReason != null;
+        }
+
+        /** The reason as the {@code x-death} header writes it ({@code rejected}...), or null. */
+        public String deathReason() {
+            return deathReason;
+        }
     }
 }

@@ -25,34 +25,40 @@ public final class QueueEntry {
 
     private final long sequence;
     private final int size;
+    /** When the entry expires (ms since the epoch, see {@link Expiry}), or {@link Expiry#NEVER}; fixed. */
+    private final long expiresAt;
     private Message message;
     private int deliveryCount;
+    /** Whether the entry sits in its queue's {@link ReadyList}; written by the list only. */
+    boolean ready;
     /** The store address once known, else {@link #NO_ADDRESS}. */
     private long address = NO_ADDRESS;
     /** The store write in flight, until its address is taken into {@link #address}. */
     private CompletableFuture<Long> writing;
 
     QueueEntry(long sequence, Message message) {
-        this(sequence, message, 0);
+        this(sequence, message, 0, Expiry.NEVER);
     }
 
-    QueueEntry(long sequence, Message message, int deliveryCount) {
+    QueueEntry(long sequence, Message message, int deliveryCount, long expiresAt) {
         this.sequence = sequence;
         this.message = message;
         this.size = message.body().length;
         this.deliveryCount = deliveryCount;
+        this.expiresAt = expiresAt;
     }
 
-    private QueueEntry(long sequence, long address, int size, int deliveryCount) {
+    private QueueEntry(long sequence, long address, int size, int deliveryCount, long expiresAt) {
         this.sequence = sequence;
         this.address = address;
         this.size = size;
         this.deliveryCount = deliveryCount;
+        this.expiresAt = expiresAt;
     }
 
     /** An entry whose body is in the store at {@code address} only. */
-    static QueueEntry paged(long sequence, long address, int size, int deliveryCount) {
-        return new QueueEntry(sequence, address, size, deliveryCount);
+    static QueueEntry paged(long sequence, long address, int size, int deliveryCount, long expiresAt) {
+        return new QueueEntry(sequence, address, size, deliveryCount, expiresAt);
     }
 
     /** The store address of this entry (completes once written), or null when it is not stored. */
@@ -67,9 +73,12 @@ public final class QueueEntry {
         this.writing = write;
     }
 
-    /** Whether the body may leave memory now; takes a completed write's address. */
+    /**
+     * Whether the body may leave memory now; takes a completed write's address. An entry that expires stays an
+     * object (the queue's expiry index holds it), so it never pages.
+     */
     int pageable() {
-        if (message == null) {
+        if (message == null || expiresAt != Expiry.NEVER) {
             return NOT_PAGEABLE;
         }
         if (writing != null) {
@@ -98,6 +107,10 @@ public final class QueueEntry {
     /** The message, or null while its body is in the store only. */
     public Message message() {
         return message;
+    }
+
+    public long expiresAt() {
+        return expiresAt;
     }
 
     boolean resident() {

@@ -13,13 +13,23 @@ import java.util.function.Consumer;
  * requeued entry must go back to its original place, which is usually near the head; those few
  * wait in a heap ordered by sequence, and {@link #poll()} takes the smaller head of the two. So
  * the common case stays O(1) and a requeue costs O(log r) for r requeued.
+ *
+ * <p>An entry taken out from the middle (it expired where it sat) is only marked ({@link QueueEntry#ready} false)
+ * and skipped when it reaches a head: O(1) instead of a search. Such tombstones are swept out when they
+ * outnumber the live entries, so they never hold more than half the list.
  */
 final class ReadyList {
+    private static final int SWEEP_THRESHOLD = 1024;
+
     private final EntryFifo fresh = new EntryFifo();
     private final PriorityQueue<QueueEntry> requeued =
             new PriorityQueue<>(Comparator.comparingLong(QueueEntry::sequence));
+    private int live;
+    /** Body bytes of the ready entries, in memory or not. */
+    private long bytes;
     /** Body bytes of the ready entries whose body is in the store only. */
     private long pagedBytes;
+    private int tombstones;
     /** The highest sequence appended to {@link #fresh}: a restored entry below it must go to the heap. */
     private long lastFresh;
 
@@ -27,28 +37,47 @@ final class ReadyList {
     void append(QueueEntry entry) {
         fresh.addLast(entry);
         lastFresh = entry.sequence();
+        added(entry);
     }
 
     /**
      * Adds an entry recovered from the store, paged. Recovery meets a queue's entries mostly in sequence order;
-     * one that compaction moved arrives late and goes to its place through the heap.
+     * one that compaction moved arrives late and goes to its place through the heap. An entry that expires stays
+     * an object (the machine's expiry index holds it).
+     *
+     * @return the entry's object when it has one (it expires, or went to the heap), else null
      */
-    void restore(long sequence, long address, int size, int deliveries) {
-        if (sequence > lastFresh) {
+    QueueEntry restore(long sequence, long address, int size, int deliveries, long expiresAt) {
+        live++;
+        bytes += size;
+        pagedBytes += size;
+        boolean inOrder = sequence > lastFresh;
+        if (inOrder && expiresAt == Expiry.NEVER) {
             fresh.addLastPaged(sequence, address, size, deliveries);
             lastFresh = sequence;
-        } else {
-            requeued.add(QueueEntry.paged(sequence, address, size, deliveries));
+            return null;
         }
-        pagedBytes += size;
+        QueueEntry entry = QueueEntry.paged(sequence, address, size, deliveries, expiresAt);
+        entry.ready = true;
+        if (inOrder) {
+            fresh.addLast(entry);
+            lastFresh = sequence;
+        } else {
+            requeued.add(entry);
+        }
+        return entry;
     }
 
     /** Puts an entry that was taken before back to its place by sequence. */
     void requeue(QueueEntry entry) {
         requeued.add(entry);
-        if (!entry.resident()) {
-            pagedBytes += entry.size();
-        }
+        added(entry);
+    }
+
+    /** The entry {@link #poll()} would take, or null; its body may be in the store only. */
+    QueueEntry peek() {
+        skipTombstones();
+        return requeuedFirst() ? requeued.peek() : fresh.peek();
     }
 
     /**
@@ -56,7 +85,7 @@ final class ReadyList {
      * when empty. A failed read throws and leaves the head in place, for the caller to take and drop.
      */
     QueueEntry peekLoaded(BodyLoader loader) {
-        QueueEntry head = requeuedFirst() ? requeued.peek() : fresh.peek();
+        QueueEntry head = peek();
         if (head != null && !head.resident()) {
             head.loaded(loader.load(head.address()));
             pagedBytes -= head.size();
@@ -65,9 +94,10 @@ final class ReadyList {
     }
 
     QueueEntry poll() {
+        skipTombstones();
         QueueEntry head = requeuedFirst() ? requeued.poll() : fresh.poll();
-        if (head != null && !head.resident()) {
-            pagedBytes -= head.size();
+        if (head != null) {
+            taken(head);
         }
         return head;
     }
@@ -77,11 +107,35 @@ final class ReadyList {
         return oldRequeued != null && (fresh.isEmpty() || oldRequeued.sequence() < fresh.peekSequence());
     }
 
+    /** Takes a ready entry out wherever it sits. */
+    void remove(QueueEntry entry) {
+        taken(entry);
+        tombstones++;
+        if (tombstones > SWEEP_THRESHOLD && tombstones > live) {
+            fresh.removeIf(e -> !e.ready);
+            requeued.removeIf(e -> !e.ready);
+            tombstones = 0;
+        }
+    }
+
     /** See {@link EntryFifo#pageOut}. */
-    long pageOut(long bytes, int keepHead) {
-        long freed = fresh.pageOut(bytes, keepHead);
+    long pageOut(long limit, int keepHead) {
+        long freed = fresh.pageOut(limit, keepHead);
         pagedBytes += freed;
         return freed;
+    }
+
+    boolean isEmpty() {
+        return live == 0;
+    }
+
+    int size() {
+        return live;
+    }
+
+    /** Body bytes of the ready entries, in memory or in the store. */
+    long bytes() {
+        return bytes;
     }
 
     /** Body bytes of the ready entries that are in the store only. */
@@ -89,19 +143,49 @@ final class ReadyList {
         return pagedBytes;
     }
 
-    boolean isEmpty() {
-        return fresh.isEmpty() && requeued.isEmpty();
-    }
-
-    int size() {
-        return fresh.size() + requeued.size();
-    }
-
-    /** Removes every entry, handing each to {@code action} in no particular order (paged ones without body). */
+    /** Removes every entry, handing each to {@code action} (paged ones without their body). */
     void drain(Consumer<QueueEntry> action) {
-        fresh.drain(action);
-        requeued.forEach(action);
+        Consumer<QueueEntry> each = entry -> {
+            if (entry.ready) {
+                entry.ready = false;
+                action.accept(entry);
+            }
+        };
+        fresh.drain(each);
+        requeued.forEach(each);
         requeued.clear();
+        live = 0;
+        bytes = 0;
         pagedBytes = 0;
+        tombstones = 0;
+    }
+
+    private void added(QueueEntry entry) {
+        entry.ready = true;
+        live++;
+        bytes += entry.size();
+        if (!entry.resident()) {
+            pagedBytes += entry.size();
+        }
+    }
+
+    private void taken(QueueEntry entry) {
+        entry.ready = false;
+        live--;
+        bytes -= entry.size();
+        if (!entry.resident()) {
+            pagedBytes -= entry.size();
+        }
+    }
+
+    private void skipTombstones() {
+        while (!fresh.isEmpty() && !fresh.peek().ready) {
+            fresh.poll();
+            tombstones--;
+        }
+        while (!requeued.isEmpty() && !requeued.peek().ready) {
+            requeued.poll();
+            tombstones--;
+        }
     }
 }

@@ -18,7 +18,9 @@ import io.ferrymq.core.exchange.Destination;
 import io.ferrymq.core.exchange.Exchange;
 import io.ferrymq.core.exchange.FieldEquality;
 import io.ferrymq.core.persist.Persistence;
+import io.ferrymq.core.queue.Expiry;
 import io.ferrymq.core.queue.Queue;
+import io.ferrymq.core.queue.QueueFullException;
 import io.ferrymq.core.vhost.VirtualHost;
 
 import java.util.ArrayList;
@@ -27,7 +29,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -49,8 +53,10 @@ public final class LocalSession implements Session {
     private final LocalConnection connection;
     private final VirtualHost vhost;
     private final SessionServices services;
-    private final SessionLedger ledger = new SessionLedger();
+    private final SessionLedger ledger;
     private final Persistence persistence;
+    /** Told when the broker ends this session (an ack timed out); set by the adapter. */
+    private volatile Consumer<BrokerException> closedByBroker;
     /** Stored messages were dropped since the last reply: the next reply waits until that is durable. */
     private boolean deletesOutstanding;
     private int consumerPrefetch;
@@ -65,6 +71,26 @@ public final class LocalSession implements Session {
         this.vhost = vhost;
         this.services = services;
         this.persistence = vhost.persistence();
+        this.ledger = new SessionLedger(services, this::checkAckTimeouts);
+    }
+
+    @Override
+    public void onClosedByBroker(Consumer<BrokerException> listener) {
+        closedByBroker = listener;
+    }
+
+    /** On the scheduler's thread: an ack timed out ends the session through its adapter (which closes it). */
+    private void checkAckTimeouts() {
+        BrokerException timedOut = ledger.ackTimedOut();
+        if (timedOut == null) {
+            return;
+        }
+        Consumer<BrokerException> listener = closedByBroker;
+        if (listener != null) {
+            listener.accept(timedOut);
+        } else {
+            LOG.warn("{}; no adapter listens, so the session stays open", timedOut.getMessage());
+        }
     }
 
     // ---- topology
@@ -175,6 +201,7 @@ public final class LocalSession implements Session {
                         + " is larger than configured max size " + services.maxMessageSizeBytes());
             }
             checkUserId(message);
+            Expiry.checkExpiration(message);
             message = rewriteReplyTo(message);
             if (message.exchange().isEmpty() && DirectReplyTo.isReplyAddress(message.routingKey())) {
                 return CompletableFuture.completedFuture(reply(message));
@@ -250,7 +277,11 @@ public final class LocalSession implements Session {
                 : CompletableFuture.allOf(writes.toArray(new CompletableFuture<?>[0]));
         return all.handle((done, error) -> {
             if (error != null) {
-                LOG.error("a persistent message could not be stored; its publisher gets a nack", error);
+                Throwable cause = error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                if (!(cause instanceof QueueFullException)) {
+                    LOG.error("a persistent message could not be stored; its publisher gets a nack", error);
+                }
                 return PublishOutcome.REJECTED;
             }
             return outcome;

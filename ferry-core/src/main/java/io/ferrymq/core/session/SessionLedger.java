@@ -35,11 +35,20 @@ final class SessionLedger {
     private final ReentrantLock lock = new ReentrantLock();
     private final TreeMap<Long, UnackedDelivery> unacked = new TreeMap<>();
     private final Map<String, SessionConsumer> consumers = new HashMap<>();
+    private final AckTimeouts ackTimeouts;
     private long nextTag = 1;
     private int globalPrefetch;
     /** Deliveries to this session's consumers awaiting settlement (reserved ones included). */
     private int globalInFlight;
     private boolean closed;
+    /** An ack timed out: the session is being closed by its adapter; no second error. */
+    private boolean timedOut;
+
+    /** @param ackTimeoutCheck runs on the scheduler's thread when an ack may have timed out */
+    SessionLedger(SessionServices services, Runnable ackTimeoutCheck) {
+        this.ackTimeouts = new AckTimeouts(services.clock(), services.scheduler(), services.consumerTimeoutMillis(),
+                ackTimeoutCheck);
+    }
 
     /** What a closing session must undo. */
     record Closing(List<SessionConsumer> consumers, List<UnackedDelivery> unacked) {
@@ -122,7 +131,8 @@ final class SessionLedger {
             }
             long tag = nextTag++;
             if (!settled) {
-                unacked.put(tag, new UnackedDelivery(tag, queue, deliveryId, consumer));
+                long deadline = ackTimeouts.deliveredNow(queue);
+                unacked.put(tag, new UnackedDelivery(tag, queue, deliveryId, consumer, deadline));
             }
             Delivery delivery = new Delivery(consumer.tag(), tag, deliveryCount > 0, deliveryCount,
                     DeliveryCountHeader.apply(message, deliveryCount));
@@ -158,7 +168,7 @@ final class SessionLedger {
         try {
             long tag = nextTag++;
             if (!settled) {
-                unacked.put(tag, new UnackedDelivery(tag, queue, deliveryId, null));
+                unacked.put(tag, new UnackedDelivery(tag, queue, deliveryId, null, ackTimeouts.deliveredNow(queue)));
             }
             return new Delivery(null, tag, deliveryCount > 0, deliveryCount,
                     DeliveryCountHeader.apply(message, deliveryCount));
@@ -255,6 +265,21 @@ final class SessionLedger {
         }
     }
 
+    /** On the scheduler's thread: the error that ends the session when a delivery's ack timed out, else null. */
+    BrokerException ackTimedOut() {
+        lock.lock();
+        try {
+            if (closed || timedOut) {
+                return null;
+            }
+            BrokerException expired = ackTimeouts.expired(unacked.values());
+            timedOut = expired != null;
+            return expired;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Marks the session closed (no delivery after this) and hands over what it held; null if closed already. */
     Closing close() {
         lock.lock();
@@ -263,6 +288,7 @@ final class SessionLedger {
                 return null;
             }
             closed = true;
+            ackTimeouts.cancel();
             Closing closing = new Closing(List.copyOf(consumers.values()), List.copyOf(unacked.values()));
             consumers.clear();
             unacked.clear();

@@ -1,5 +1,8 @@
 package io.ferrymq.core.stats;
 
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -12,9 +15,19 @@ public final class BrokerStats {
     private final LongAdder redelivered = new LongAdder();
     private final LongAdder acked = new LongAdder();
     private final LongAdder discarded = new LongAdder();
+    /** By reason ({@code rejected}, {@code expired}, {@code maxlen}, {@code delivery_limit}). */
+    private final Map<String, LongAdder> deadLettered = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> lost = new ConcurrentHashMap<>();
 
-    /** Counter values at one moment. */
-    public record Snapshot(long published, long delivered, long redelivered, long acked, long discarded) {
+    /**
+     * Counter values at one moment.
+     *
+     * @param deadLettered messages that left a queue unacknowledged and went to its dead-letter exchange, by reason
+     * @param lost         messages that left a queue unacknowledged with no dead-letter exchange to take them (none
+     *                     set, missing, unroutable, or a cycle), by reason: G7's "counted in the metrics"
+     */
+    public record Snapshot(long published, long delivered, long redelivered, long acked, long discarded,
+                           Map<String, Long> deadLettered, Map<String, Long> lost) {
     }
 
     /** A message accepted from a publisher (before routing; counted once however many queues take it). */
@@ -34,12 +47,27 @@ public final class BrokerStats {
         acked.increment();
     }
 
-    /** Rejected or nacked without requeue (and, until dead-lettering exists, gone). */
+    /** Rejected or nacked without requeue (then dead-lettered or lost, and counted there too). */
     public void discarded() {
         discarded.increment();
     }
 
+    public void deadLettered(String reason) {
+        deadLettered.computeIfAbsent(reason, r -> new LongAdder()).increment();
+    }
+
+    public void lost(String reason) {
+        lost.computeIfAbsent(reason, r -> new LongAdder()).increment();
+    }
+
     public Snapshot snapshot() {
-        return new Snapshot(published.sum(), delivered.sum(), redelivered.sum(), acked.sum(), discarded.sum());
+        return new Snapshot(published.sum(), delivered.sum(), redelivered.sum(), acked.sum(), discarded.sum(),
+                sums(deadLettered), sums(lost));
+    }
+
+    private static Map<String, Long> sums(Map<String, LongAdder> counters) {
+        Map<String, Long> sums = new TreeMap<>();
+        counters.forEach((reason, counter) -> sums.put(reason, counter.sum()));
+        return sums;
     }
 }

@@ -6,6 +6,7 @@ import io.ferrymq.core.Condition;
 import io.ferrymq.core.ExchangeDeclaration;
 import io.ferrymq.core.Message;
 import io.ferrymq.core.QueueDeclaration;
+import io.ferrymq.core.deadletter.DeadLetterer;
 import io.ferrymq.core.exchange.Binding;
 import io.ferrymq.core.exchange.Destination;
 import io.ferrymq.core.exchange.Exchange;
@@ -15,7 +16,9 @@ import io.ferrymq.core.persist.BrokerRecords;
 import io.ferrymq.core.persist.Persistence;
 import io.ferrymq.core.queue.ClassicQueueType;
 import io.ferrymq.core.queue.Queue;
+import io.ferrymq.core.queue.QueueArguments;
 import io.ferrymq.core.queue.QueueContext;
+import io.ferrymq.core.queue.QueueHost;
 import io.ferrymq.core.queue.QueueSettings;
 import io.ferrymq.core.queue.QueueType;
 
@@ -69,7 +72,19 @@ public final class VirtualHost {
 
     public VirtualHost(String name, QueueContext queueContext, Map<String, QueueType> queueTypes, Names names) {
         this.name = name;
-        this.queueContext = queueContext;
+        DeadLetterer deadLetterer = new DeadLetterer(exchanges::get, this::route, queueContext.clock(),
+                queueContext.stats());
+        this.queueContext = queueContext.withHost(new QueueHost() {
+            @Override
+            public void deadLetter(QueueSettings queue, QueueArguments arguments, Message message, String reason) {
+                deadLetterer.deadLetter(queue, arguments, message, reason);
+            }
+
+            @Override
+            public void expired(Queue queue) {
+                deleteQueue(queue, false, false);
+            }
+        });
         this.queueTypes = Map.copyOf(queueTypes);
         this.names = names;
         this.persistence = queueContext.persistence();
@@ -255,6 +270,7 @@ public final class VirtualHost {
                 Equivalence.checkExclusiveAccess(existing, connection, declaration.exclusive(), !declaration.passive());
                 if (!declaration.passive()) {
                     Equivalence.queue(existing, declaration);
+                    existing.touch();
                 }
                 return existing;
             }
@@ -268,6 +284,7 @@ public final class VirtualHost {
             QueueSettings settings = new QueueSettings(name, queue, type.name(), declaration.durable(),
                     declaration.exclusive() ? connection : QueueSettings.NOT_EXCLUSIVE, declaration.autoDelete(),
                     declaration.arguments());
+            QueueArguments.of(settings);
             Queue created = type.create(settings, queueContext);
             if (settings.durable() && !settings.exclusive() && persistence.durable()) {
                 // durable and exclusive is transient, as in RabbitMQ: it goes with its connection anyway

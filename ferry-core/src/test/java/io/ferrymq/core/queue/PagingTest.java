@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Bodies paged out to the store: what stays in memory, and what comes back in which order. */
 class PagingTest {
     private final List<Long> loads = new ArrayList<>();
-    private final QueueMachine machine = new QueueMachine(address -> {
+    private final QueueMachine machine = new QueueMachine(QueueArguments.DEFAULTS, address -> {
         loads.add(address);
         if (address < 0) {
             throw new IllegalStateException("unreadable");
@@ -62,7 +62,7 @@ class PagingTest {
     @Test
     void restoredEntriesArePagedAndAMovedOneGoesToItsPlace() {
         for (long sequence : new long[]{2, 3, 5, 1, 4}) {
-            apply(new QueueCommand.Restore(sequence, sequence, 100, 1));
+            apply(new QueueCommand.Restore(sequence, sequence, 100, 1, null, 0));
         }
         assertThat(machine.heldBytes()).isZero();
         assertThat(machine.messageBytes()).isEqualTo(500);
@@ -81,8 +81,8 @@ class PagingTest {
 
     @Test
     void anUnreadableBodyIsDroppedAsLostAndTheNextOneDelivered() {
-        apply(new QueueCommand.Restore(1, -1, 100, 0));
-        apply(new QueueCommand.Restore(2, 2, 100, 0));
+        apply(new QueueCommand.Restore(1, -1, 100, 0, null, 0));
+        apply(new QueueCommand.Restore(2, 2, 100, 0, null, 0));
         apply(new QueueCommand.Get(false, 0));
 
         assertThat(effects).hasSize(2);
@@ -94,8 +94,8 @@ class PagingTest {
 
     @Test
     void aRequeuedPagedEntryKeepsItsBodyAndPlace() {
-        apply(new QueueCommand.Restore(1, 1, 100, 0));
-        apply(new QueueCommand.Restore(2, 2, 100, 0));
+        apply(new QueueCommand.Restore(1, 1, 100, 0, null, 0));
+        apply(new QueueCommand.Restore(2, 2, 100, 0, null, 0));
         apply(new QueueCommand.Get(false, 0));
         long deliveryId = ((Deliver) effects.get(0)).deliveryId();
         apply(new QueueCommand.Settle(new long[]{deliveryId}, SettleOp.REQUEUE, 0));
@@ -108,7 +108,7 @@ class PagingTest {
     @Test
     void purgeDropsPagedEntriesWithoutReadingThem() {
         for (int i = 1; i <= 3000; i++) {
-            apply(new QueueCommand.Restore(i, i, 10, 0));
+            apply(new QueueCommand.Restore(i, i, 10, 0, null, 0));
         }
         apply(new QueueCommand.Purge(0));
         assertThat(effects).hasSize(3000).allMatch(e -> e instanceof Drop);
@@ -119,7 +119,7 @@ class PagingTest {
     @Test
     void oneDispatchHandsOutABatchSoThatAPagedBacklogIsNotLoadedAtOnce() {
         for (int i = 1; i <= 1000; i++) {
-            apply(new QueueCommand.Restore(i, i, 100, 0));
+            apply(new QueueCommand.Restore(i, i, 100, 0, null, 0));
         }
         apply(new QueueCommand.AddConsumer(7, 0, true));
         int batches = 0;
@@ -131,6 +131,48 @@ class PagingTest {
         } while (machine.dispatchCutShort());
         assertThat(batches).isEqualTo(4);
         assertThat(machine.readyCount()).isZero();
+    }
+
+    @Test
+    void aRestoredMessageWithATtlExpiresWhereItSitsWithoutBeingRead() {
+        QueueArguments ttl = new QueueArguments(1000, QueueArguments.NONE, null, null, QueueArguments.NONE,
+                QueueArguments.NONE, Overflow.DROP_HEAD, QueueArguments.NONE, QueueArguments.NONE,
+                QueueArguments.NONE, 1.0, QueueArguments.NONE);
+        QueueMachine timed = new QueueMachine(ttl, address -> message((int) address, 100));
+        timed.apply(new QueueCommand.Restore(1, 1, 100, 0, null, 0), effects);
+        timed.apply(new QueueCommand.Restore(2, 2, 100, 0, "10", 0), effects);
+        assertThat(timed.heldBytes()).isZero();
+        assertThat(timed.nextDeadline()).isEqualTo(11);
+
+        timed.apply(new QueueCommand.Tick(11), effects);
+        assertThat(effects).singleElement().satisfies(effect -> {
+            assertThat(((Drop) effect).reason()).isEqualTo(QueueEffect.DropReason.EXPIRED);
+            assertThat(((Drop) effect).entry().sequence()).isEqualTo(2);
+            assertThat(((Drop) effect).entry().message()).as("not read to expire").isNull();
+        });
+        effects.clear();
+        timed.apply(new QueueCommand.Get(true, 500), effects);
+        assertThat(((Deliver) effects.get(0)).entry().sequence()).isEqualTo(1);
+        assertThat(timed.messageBytes()).isZero();
+    }
+
+    @Test
+    void aLengthLimitDropsPagedHeadsWithoutReadingThem() {
+        QueueArguments maxLength = new QueueArguments(QueueArguments.NONE, QueueArguments.NONE, null, null, 2,
+                QueueArguments.NONE, Overflow.DROP_HEAD, QueueArguments.NONE, QueueArguments.NONE,
+                QueueArguments.NONE, 1.0, QueueArguments.NONE);
+        QueueMachine limited = new QueueMachine(maxLength, address -> message((int) address, 100));
+        limited.apply(new QueueCommand.Restore(1, 1, 100, 0, null, 0), effects);
+        limited.apply(new QueueCommand.Restore(2, 2, 100, 0, null, 0), effects);
+        limited.apply(new QueueCommand.Enqueue(message(3, 100), 0), effects);
+
+        assertThat(effects).singleElement().satisfies(effect -> {
+            assertThat(((Drop) effect).reason()).isEqualTo(QueueEffect.DropReason.MAXLEN);
+            assertThat(((Drop) effect).entry().sequence()).isEqualTo(1);
+        });
+        assertThat(limited.readyCount()).isEqualTo(2);
+        assertThat(limited.messageBytes()).isEqualTo(200);
+        assertThat(limited.heldBytes()).isEqualTo(100);
     }
 
     private void apply(QueueCommand command) {

@@ -87,7 +87,7 @@ class QueueMachinePropertyTest {
 
     /** What the machine must hold, rebuilt from the effects it emits. */
     private static final class Model {
-        final QueueMachine machine = new QueueMachine(address -> message(address / 1000, (int) (address % 1000)));
+        final QueueMachine machine = new QueueMachine(QueueArguments.DEFAULTS, address -> message(address / 1000, (int) (address % 1000)));
         final List<QueueEffect> effects = new ArrayList<>();
         final TreeSet<Long> ready = new TreeSet<>();
         final Map<Long, Long> sizes = new HashMap<>();
@@ -150,7 +150,7 @@ class QueueMachinePropertyTest {
                 forget(deliver);
                 ready.add(deliver.entry().sequence());
                 deliveries.merge(deliver.entry().sequence(), -1, Integer::sum);
-                exec(new QueueCommand.Return(deliver.deliveryId(), deliver.entry()));
+                exec(new QueueCommand.Return(deliver.deliveryId(), deliver.entry(), now));
             } else if (step instanceof PageOutStep page) {
                 exec(null);
                 machine.pageOut(page.limit(), page.keepHead());
