@@ -2,7 +2,9 @@ package io.ferrymq.core;
 
 import io.ferrymq.common.Clock;
 import io.ferrymq.core.alarm.MemoryMonitor;
-import io.ferrymq.core.auth.UserStore;
+import io.ferrymq.core.auth.AccessControl;
+import io.ferrymq.core.auth.Permission;
+import io.ferrymq.core.auth.User;
 import io.ferrymq.core.exchange.Exchange;
 import io.ferrymq.core.persist.Persistence;
 import io.ferrymq.core.queue.ClassicQueueType;
@@ -16,11 +18,14 @@ import io.ferrymq.core.session.SessionServices;
 import io.ferrymq.core.stats.BrokerStats;
 import io.ferrymq.core.vhost.Names;
 import io.ferrymq.core.vhost.VirtualHost;
+import io.ferrymq.core.vhost.VirtualHostInfo;
+import io.ferrymq.core.vhost.VirtualHosts;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -30,10 +35,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * docs/design/storage.md). Thread-safe. Work runs on the callers' threads (see {@link
  * io.ferrymq.core.queue.ClassicQueue} for the locking).
  */
-public final class LocalBroker implements Broker, BrokerView {
+public final class LocalBroker implements Broker, BrokerView, BrokerAdmin {
     public static final String DEFAULT_VHOST = "/";
+    private static final String ALL = ".*";
 
-    private final UserStore users = new UserStore();
+    private final AccessControl access;
     private final BrokerStats stats = new BrokerStats();
     private final Names names = new Names();
     private final MemoryMonitor memory;
@@ -41,7 +47,7 @@ public final class LocalBroker implements Broker, BrokerView {
     private final QueueContext queueContext;
     private final SessionServices services;
     private final Map<String, QueueType> queueTypes;
-    private final Map<String, VirtualHost> vhosts = new ConcurrentHashMap<>();
+    private final VirtualHosts vhosts;
     private final Set<LocalConnection> connections = ConcurrentHashMap.newKeySet();
     /** Connection and consumer ids: unique, never 0 (0 means "no owner" and "basic.get"). */
     private final AtomicLong ids = new AtomicLong();
@@ -61,13 +67,27 @@ public final class LocalBroker implements Broker, BrokerView {
         this.memory = new MemoryMonitor(config.memoryHighWatermarkBytes());
         this.persistence = persistence;
         this.queueContext = new QueueContext(clock, memory, stats, persistence);
+        this.access = new AccessControl(persistence);
         this.services = new SessionServices(stats, names, config.maxMessageSizeBytes(), ids::incrementAndGet,
-                new DirectReplyTo());
+                new DirectReplyTo(), access.permissions());
         QueueType classic = new ClassicQueueType();
         this.queueTypes = Map.of(classic.name(), classic);
-        users.put(config.defaultUser(), config.defaultPassword());
-        addVirtualHost(DEFAULT_VHOST);
+        this.vhosts = new VirtualHosts(queueContext, queueTypes, names);
         Recovery.run(this, persistence);
+        if (access.hasNoUsers()) {
+            createDefaults(config);
+        }
+    }
+
+    /**
+     * A fresh node (no user stored) gets what RabbitMQ creates at first start: the vhost {@code /} and the default
+     * user, administrator, with every permission there. Later starts keep what operators changed, so the
+     * configured default user and password only matter the first time.
+     */
+    private void createDefaults(BrokerConfig config) {
+        addVirtualHost(DEFAULT_VHOST);
+        access.putUser(config.defaultUser(), config.defaultPassword(), Set.of(User.ADMINISTRATOR));
+        access.setPermission(new Permission(config.defaultUser(), DEFAULT_VHOST, ALL, ALL, ALL));
     }
 
     public Persistence persistence() {
@@ -76,7 +96,7 @@ public final class LocalBroker implements Broker, BrokerView {
 
     @Override
     public void authenticate(String username, String password, boolean fromLoopback) {
-        users.authenticate(username, password, fromLoopback);
+        access.users().authenticate(username, password, fromLoopback);
     }
 
     @Override
@@ -84,11 +104,12 @@ public final class LocalBroker implements Broker, BrokerView {
         if (shutdown) {
             throw new BrokerException(Condition.CONNECTION_FORCED, "the broker is shutting down: reconnect later");
         }
-        VirtualHost host = vhosts.get(vhost);
+        VirtualHost host = vhosts.find(vhost);
         if (host == null) {
             throw new BrokerException(Condition.NOT_ALLOWED, "vhost '" + vhost + "' not found: connect to an "
                     + "existing virtual host such as '" + DEFAULT_VHOST + "'");
         }
+        access.permissions().checkVhost(info.user(), vhost);
         LocalConnection connection = new LocalConnection(ids.incrementAndGet(), info, host, services,
                 connections::remove);
         connections.add(connection);
@@ -114,35 +135,70 @@ public final class LocalBroker implements Broker, BrokerView {
         }
     }
 
-    /** Creates a virtual host with the predeclared exchanges; no-op when it exists. */
+    /** Creates a virtual host with the predeclared exchanges (durably, no description); no-op when it exists. */
     public void addVirtualHost(String name) {
-        vhosts.computeIfAbsent(name, n -> new VirtualHost(n, queueContext, queueTypes, names));
+        if (vhosts.find(name) == null) {
+            vhosts.put(new VirtualHostInfo(name, "", List.of()));
+        }
     }
 
     /** The virtual host, or NOT_FOUND. */
     public VirtualHost virtualHost(String name) {
-        VirtualHost host = vhosts.get(name);
-        if (host == null) {
-            throw new BrokerException(Condition.NOT_FOUND, "no vhost '" + name + "'");
-        }
-        return host;
+        return vhosts.get(name);
     }
 
-    public UserStore users() {
-        return users;
+    /** The registry itself, for recovery. */
+    VirtualHosts vhosts() {
+        return vhosts;
+    }
+
+    // ---- BrokerAdmin
+
+    @Override
+    public AccessControl access() {
+        return access;
+    }
+
+    @Override
+    public List<VirtualHostInfo> virtualHostInfos() {
+        return vhosts.infos();
+    }
+
+    @Override
+    public CompletableFuture<Void> putVirtualHost(VirtualHostInfo info) {
+        return vhosts.put(info);
+    }
+
+    @Override
+    public CompletableFuture<Void> deleteVirtualHost(String name) {
+        VirtualHost host = vhosts.get(name);
+        for (LocalConnection connection : List.copyOf(connections)) {
+            if (connection.vhost().equals(name)) {
+                connection.terminate("vhost '" + name + "' is being deleted");
+            }
+        }
+        for (Queue queue : host.queues()) {
+            host.deleteQueue(queue, false, false);
+        }
+        for (Exchange exchange : host.exchanges()) {
+            if (!exchange.isDefault() && !exchange.name().startsWith(Names.RESERVED_PREFIX)) {
+                host.deleteExchange(exchange.name(), false);
+            }
+        }
+        return CompletableFuture.allOf(host.topologyBarrier(), access.clearVhost(name), vhosts.remove(name));
     }
 
     // ---- BrokerView
 
     @Override
     public List<String> virtualHosts() {
-        return List.copyOf(vhosts.keySet());
+        return vhosts.infos().stream().map(VirtualHostInfo::name).toList();
     }
 
     @Override
     public List<QueueSnapshot> queues() {
         List<QueueSnapshot> all = new ArrayList<>();
-        for (VirtualHost host : vhosts.values()) {
+        for (VirtualHost host : vhosts.all()) {
             for (Queue queue : host.queues()) {
                 QueueSettings s = queue.settings();
                 all.add(new QueueSnapshot(s.vhost(), s.name(), s.type(), s.durable(), s.exclusive(), s.autoDelete(),
@@ -155,7 +211,7 @@ public final class LocalBroker implements Broker, BrokerView {
     @Override
     public List<ExchangeSnapshot> exchanges() {
         List<ExchangeSnapshot> all = new ArrayList<>();
-        for (VirtualHost host : vhosts.values()) {
+        for (VirtualHost host : vhosts.all()) {
             for (Exchange x : host.exchanges()) {
                 all.add(new ExchangeSnapshot(x.vhost(), x.name(), x.type().wireName(), x.durable(), x.autoDelete(),
                         x.internal(), x.arguments()));

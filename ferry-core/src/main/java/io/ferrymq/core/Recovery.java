@@ -37,14 +37,24 @@ final class Recovery {
         List<RecoveredRecord> exchanges = new ArrayList<>();
         List<RecoveredRecord> queueRecords = new ArrayList<>();
         List<RecoveredRecord> bindings = new ArrayList<>();
+        List<RecoveredRecord> access = new ArrayList<>();
         for (RecoveredRecord record : recovered.records()) {
-            switch (BrokerRecords.kind(ByteBuffer.wrap(record.record()))) {
+            int kind = BrokerRecords.kind(ByteBuffer.wrap(record.record()));
+            switch (kind) {
                 case BrokerRecords.EXCHANGE -> exchanges.add(record);
                 case BrokerRecords.QUEUE -> queueRecords.add(record);
                 case BrokerRecords.BINDING -> bindings.add(record);
-                default -> drop(persistence, record, "unknown record kind");
+                default -> {
+                    if (AccessRecovery.takes(kind)) {
+                        access.add(record);
+                    } else {
+                        drop(persistence, record, "unknown record kind");
+                    }
+                }
             }
         }
+        // vhosts, users and permissions before the topology that lives in the vhosts
+        AccessRecovery.run(broker, persistence, access);
         for (RecoveredRecord record : exchanges) {
             try {
                 BrokerRecords.ExchangeRecord exchange = BrokerRecords.readExchange(ByteBuffer.wrap(record.record()));

@@ -16,6 +16,7 @@ import io.ferrymq.core.PublishOutcome;
 import io.ferrymq.core.PublishRequest;
 import io.ferrymq.core.QueueDeclaration;
 import io.ferrymq.core.Session;
+import io.ferrymq.core.auth.User;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -34,6 +35,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -125,7 +127,7 @@ class HttpApiTest {
 
     @Test
     void theLoopbackOnlyGuestMayUseTheApiFromLoopbackOnly() throws IOException {
-        broker.users().put("guest", "guest");
+        broker.access().putUser("guest", "guest", Set.of(User.MANAGEMENT));
         EmbeddedChannel remote = channel(new InetSocketAddress("192.0.2.7", 50123));
 
         assertThat(send(get("/api/overview", "guest", "guest")).status().code()).isEqualTo(200);

@@ -4,6 +4,7 @@ import io.ferrymq.amqp.AmqpServer;
 import io.ferrymq.amqp.AmqpServerConfig;
 import io.ferrymq.common.Clock;
 import io.ferrymq.core.Broker;
+import io.ferrymq.core.BrokerAdmin;
 import io.ferrymq.core.BrokerConfig;
 import io.ferrymq.core.LocalBroker;
 import io.ferrymq.core.persist.JournalPersistence;
@@ -102,6 +103,11 @@ public final class FerryServer implements AutoCloseable {
     }
 
     public Broker broker() {
+        return broker;
+    }
+
+    /** Users, permissions and vhosts of the running node, for tests and embedding applications. */
+    public BrokerAdmin admin() {
         return broker;
     }
 
