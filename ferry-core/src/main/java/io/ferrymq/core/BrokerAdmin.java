@@ -28,4 +28,12 @@ public interface BrokerAdmin {
      * @throws BrokerException NOT_FOUND when there is no such vhost
      */
     CompletableFuture<Void> deleteVirtualHost(String name);
+
+    /**
+     * A connection whose sessions skip permission checks, for work an operator asked for as a whole (importing
+     * definitions into a vhost the operator has no permissions in).
+     *
+     * @throws BrokerException NOT_FOUND when the vhost does not exist
+     */
+    BrokerConnection connectTrusted(ConnectionInfo info, String vhost);
 }

@@ -8,7 +8,17 @@ public interface BrokerConnection {
 
     String vhost();
 
-    Session openSession();
+    /**
+     * Opens a session.
+     *
+     * @param number the protocol's channel number, shown in listings
+     */
+    Session openSession(int number);
+
+    /** A session without a channel number of its own (numbered 0), for embedded and test use. */
+    default Session openSession() {
+        return openSession(0);
+    }
 
     /** Closes every session (requeuing their unacked messages) and deletes exclusive queues. */
     void close();

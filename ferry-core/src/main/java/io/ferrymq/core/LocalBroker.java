@@ -5,6 +5,8 @@ import io.ferrymq.core.alarm.MemoryMonitor;
 import io.ferrymq.core.auth.AccessControl;
 import io.ferrymq.core.auth.Permission;
 import io.ferrymq.core.auth.User;
+import io.ferrymq.core.exchange.Binding;
+import io.ferrymq.core.exchange.Destination;
 import io.ferrymq.core.exchange.Exchange;
 import io.ferrymq.core.persist.Persistence;
 import io.ferrymq.core.queue.ClassicQueueType;
@@ -110,8 +112,19 @@ public final class LocalBroker implements Broker, BrokerView, BrokerAdmin {
                     + "existing virtual host such as '" + DEFAULT_VHOST + "'");
         }
         access.permissions().checkVhost(info.user(), vhost);
-        LocalConnection connection = new LocalConnection(ids.incrementAndGet(), info, host, services,
-                connections::remove);
+        return register(new LocalConnection(ids.incrementAndGet(), info, host, services, connections::remove));
+    }
+
+    @Override
+    public BrokerConnection connectTrusted(ConnectionInfo info, String vhost) {
+        if (shutdown) {
+            throw new BrokerException(Condition.CONNECTION_FORCED, "the broker is shutting down: reconnect later");
+        }
+        return register(new LocalConnection(ids.incrementAndGet(), info, vhosts.get(vhost), services.trusted(),
+                connections::remove));
+    }
+
+    private LocalConnection register(LocalConnection connection) {
         connections.add(connection);
         return connection;
     }
@@ -231,7 +244,40 @@ public final class LocalBroker implements Broker, BrokerView, BrokerAdmin {
         for (LocalConnection connection : connections) {
             ConnectionInfo info = connection.info();
             all.add(new ConnectionSnapshot(info.id(), info.user(), connection.vhost(), info.remoteAddress(),
-                    info.protocol(), connection.sessionCount()));
+                    info.protocol(), connection.sessionCount(), info.clientProperties()));
+        }
+        return all;
+    }
+
+    @Override
+    public List<ChannelSnapshot> channels() {
+        List<ChannelSnapshot> all = new ArrayList<>();
+        for (LocalConnection connection : connections) {
+            connection.sessions().forEach(session -> all.add(session.snapshot()));
+        }
+        return all;
+    }
+
+    @Override
+    public List<ConsumerSnapshot> consumers() {
+        List<ConsumerSnapshot> all = new ArrayList<>();
+        for (LocalConnection connection : connections) {
+            connection.sessions().forEach(session -> all.addAll(session.consumerSnapshots()));
+        }
+        return all;
+    }
+
+    @Override
+    public List<BindingSnapshot> bindings() {
+        List<BindingSnapshot> all = new ArrayList<>();
+        for (VirtualHost host : vhosts.all()) {
+            for (Binding b : host.bindings()) {
+                boolean toQueue = b.destination() instanceof Destination.ToQueue;
+                String destination = b.destination() instanceof Destination.ToQueue q ? q.queue().name()
+                        : ((Destination.ToExchange) b.destination()).exchange().name();
+                all.add(new BindingSnapshot(host.name(), b.source().name(), destination,
+                        toQueue ? "queue" : "exchange", b.routingKey(), b.arguments()));
+            }
         }
         return all;
     }
@@ -244,6 +290,11 @@ public final class LocalBroker implements Broker, BrokerView, BrokerAdmin {
     @Override
     public long memoryUsedBytes() {
         return memory.usedBytes();
+    }
+
+    @Override
+    public long memoryLimitBytes() {
+        return memory.limitBytes();
     }
 
     @Override

@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * What an endpoint answers: a status, a body that is written as JSON and extra headers.
  *
- * @param body any value Jackson can write; property names come out in snake_case as in RabbitMQ's API
+ * @param body any value Jackson can write, or null for no body; property names come out in snake_case as in RabbitMQ's API
  */
 public record ApiResponse(HttpResponseStatus status, Object body, Map<String, String> headers) {
 
@@ -18,6 +18,16 @@ public record ApiResponse(HttpResponseStatus status, Object body, Map<String, St
 
     public static ApiResponse ok(Object body) {
         return new ApiResponse(HttpResponseStatus.OK, body, Map.of());
+    }
+
+    /** 201 without a body: a PUT or POST created the resource. */
+    public static ApiResponse created() {
+        return new ApiResponse(HttpResponseStatus.CREATED, null, Map.of());
+    }
+
+    /** 204 without a body: a PUT updated, or a DELETE removed, the resource. */
+    public static ApiResponse noContent() {
+        return new ApiResponse(HttpResponseStatus.NO_CONTENT, null, Map.of());
     }
 
     /** An error in RabbitMQ's shape: {@code {"error": "...", "reason": "..."}}. */

@@ -3,6 +3,7 @@ package io.ferrymq.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ferrymq.core.BrokerException;
+import io.ferrymq.core.auth.User;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -22,10 +23,13 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
- * Authenticates each request, sends it through the {@link Router} and writes the answer as JSON. Stateless, so
- * one instance serves every connection; runs on the connection's event loop.
+ * Authenticates each request, sends it through the {@link Router} and writes the answer as JSON once the endpoint's
+ * stage completes (on the event loop, or on the broker thread that finished the work: Netty hands the write over).
+ * Stateless, so one instance serves every connection.
  */
 @ChannelHandler.Sharable
 final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -44,38 +48,62 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-        ApiResponse response = respond(ctx, request);
-        write(ctx, response, HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess());
+        boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
+        String description = request.method() + " " + request.uri();
+        CompletionStage<ApiResponse> answer;
+        try {
+            answer = respond(ctx, request);
+        } catch (RuntimeException failure) {
+            answer = CompletableFuture.failedFuture(failure);
+        }
+        answer.whenComplete((response, failure) -> {
+            ApiResponse written = response;
+            if (failure != null) {
+                written = ErrorResponses.of(failure);
+                if (written == null) {
+                    log.error("{} failed", description, failure);
+                    written = ApiResponse.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal_error",
+                            "the broker failed to answer " + description + "; its log has the details");
+                }
+            }
+            write(ctx, written, keepAlive);
+        });
     }
 
-    private ApiResponse respond(ChannelHandlerContext ctx, FullHttpRequest request) {
+    private CompletionStage<ApiResponse> respond(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (!request.decoderResult().isSuccess()) {
-            return ApiResponse.error(HttpResponseStatus.BAD_REQUEST, "bad_request",
-                    "malformed HTTP request: " + request.decoderResult().cause().getMessage());
+            return CompletableFuture.completedFuture(ApiResponse.error(HttpResponseStatus.BAD_REQUEST,
+                    "bad_request", "malformed HTTP request: " + request.decoderResult().cause().getMessage()));
         }
-        String user;
+        User user;
         try {
             user = authenticator.authenticate(request.headers().get(HttpHeaderNames.AUTHORIZATION),
                     isLoopback(ctx.channel().remoteAddress()));
         } catch (BrokerException refused) {
-            return ApiResponse.error(HttpResponseStatus.UNAUTHORIZED, "not_authorized", refused.getMessage())
-                    .withHeader(HttpHeaderNames.WWW_AUTHENTICATE.toString(), REALM);
+            return CompletableFuture.completedFuture(unauthorized(refused.getMessage()));
         }
-        String path = new QueryStringDecoder(request.uri()).path();
-        var apiRequest = new ApiRequest(request.method(), path, user, (InetSocketAddress) ctx.channel().localAddress());
-        try {
-            return router.dispatch(apiRequest);
-        } catch (RuntimeException bug) {
-            log.error("{} {} failed", request.method(), path, bug);
-            return ApiResponse.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal_error",
-                    "the broker failed to answer " + request.method() + " " + path + "; its log has the details");
+        if (!user.mayManage()) {
+            // RabbitMQ's answer to a user without a management tag: it cannot use the API at all
+            return CompletableFuture.completedFuture(unauthorized("Not management user"));
         }
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        byte[] body = new byte[request.content().readableBytes()];
+        request.content().getBytes(request.content().readerIndex(), body);
+        String rawPath = request.uri().split("\\?", 2)[0];
+        var apiRequest = new ApiRequest(request.method(), rawPath, Map.of(), uri.parameters(), body, user,
+                (InetSocketAddress) ctx.channel().localAddress());
+        return router.dispatch(apiRequest);
+    }
+
+    private static ApiResponse unauthorized(String reason) {
+        return ApiResponse.error(HttpResponseStatus.UNAUTHORIZED, "not_authorized", reason)
+                .withHeader(HttpHeaderNames.WWW_AUTHENTICATE.toString(), REALM);
     }
 
     private void write(ChannelHandlerContext ctx, ApiResponse answer, boolean keepAlive) {
         byte[] body;
         try {
-            body = json.writeValueAsBytes(answer.body());
+            body = answer.body() == null ? new byte[0] : json.writeValueAsBytes(answer.body());
         } catch (JsonProcessingException bug) {
             throw new IllegalStateException("cannot write " + answer.body() + " as JSON", bug);
         }

@@ -82,7 +82,7 @@ public final class FerryServer implements AutoCloseable {
 
             var node = new NodeInfo(FerryVersion.current(), nodeName,
                     List.of(new Listener("amqp", amqpAddress.getPort())));
-            var http = new HttpServer(config.httpHost(), config.httpPort(), broker, broker, node);
+            var http = new HttpServer(config.httpHost(), config.httpPort(), broker, broker, broker, node);
             InetSocketAddress httpAddress = listen(config.httpHost(), config.httpPort(), http::start);
             started.push(http);
             log.info("HTTP API on http://{}:{}/api/", HostNames.forUrl(config.httpHost()), httpAddress.getPort());

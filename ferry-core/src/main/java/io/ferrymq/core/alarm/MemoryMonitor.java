@@ -84,6 +84,11 @@ public final class MemoryMonitor {
         listeners.remove(listener);
     }
 
+    /** The high watermark: above it, publishers are blocked. */
+    public long limitBytes() {
+        return highWatermark;
+    }
+
     public long usedBytes() {
         return used.get();
     }

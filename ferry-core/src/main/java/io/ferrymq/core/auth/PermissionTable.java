@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * them durable. Thread-safe: a check reads the permission current at that moment, so a change applies to the next
  * operation of connections already open.
  */
-public final class PermissionTable {
+public final class PermissionTable implements Authorizer {
     private final Map<Key, Permission> permissions = new ConcurrentHashMap<>();
 
     /** Where a permission is filed. */
@@ -53,6 +53,7 @@ public final class PermissionTable {
     }
 
     /** @throws BrokerException ACCESS_REFUSED in RabbitMQ's words when the user may not */
+    @Override
     public void check(String user, Resource resource, Access access) {
         Permission permission = get(user, resource.vhost());
         if (permission == null || !permission.permits(access, resource.name())) {

@@ -56,17 +56,22 @@ public final class LocalConnection implements BrokerConnection {
     }
 
     @Override
-    public Session openSession() {
+    public Session openSession(int number) {
         if (closed.get()) {
             throw new BrokerException(Condition.COMMAND_INVALID, "connection '" + info.id() + "' is closed");
         }
-        LocalSession session = new LocalSession(this, vhost, services);
+        LocalSession session = new LocalSession(this, number, vhost, services);
         sessions.add(session);
         return session;
     }
 
     public int sessionCount() {
         return sessions.size();
+    }
+
+    /** The open sessions, by number. */
+    public List<LocalSession> sessions() {
+        return sessions.stream().sorted(java.util.Comparator.comparingInt(LocalSession::number)).toList();
     }
 
     @Override

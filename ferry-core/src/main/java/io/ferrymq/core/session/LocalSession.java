@@ -2,6 +2,8 @@ package io.ferrymq.core.session;
 
 import io.ferrymq.common.message.FieldValues;
 import io.ferrymq.core.BrokerException;
+import io.ferrymq.core.BrokerView;
+import io.ferrymq.core.ConnectionInfo;
 import io.ferrymq.core.Condition;
 import io.ferrymq.core.ConsumeSpec;
 import io.ferrymq.core.DeliverySink;
@@ -49,6 +51,7 @@ public final class LocalSession implements Session {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LocalSession.class);
 
     private final LocalConnection connection;
+    private final int number;
     private final VirtualHost vhost;
     private final SessionServices services;
     private final SessionLedger ledger = new SessionLedger();
@@ -62,8 +65,9 @@ public final class LocalSession implements Session {
     private String replyConsumerTag;
     private String replyToken;
 
-    LocalSession(LocalConnection connection, VirtualHost vhost, SessionServices services) {
+    LocalSession(LocalConnection connection, int number, VirtualHost vhost, SessionServices services) {
         this.connection = connection;
+        this.number = number;
         this.vhost = vhost;
         this.services = services;
         this.persistence = vhost.persistence();
@@ -582,11 +586,35 @@ public final class LocalSession implements Session {
         }
     }
 
+    // ---- views (called from any thread: they read the ledger under its lock, and volatile-free fields that
+    // may lag, which a listing tolerates)
+
+    public int number() {
+        return number;
+    }
+
+    public BrokerView.ChannelSnapshot snapshot() {
+        ConnectionInfo info = connection.info();
+        return new BrokerView.ChannelSnapshot(info.id(), number, info.user(), vhost.name(),
+                ledger.consumers().size(), ledger.unackedCount(), consumerPrefetch, ledger.globalPrefetchCount(),
+                transaction != null);
+    }
+
+    public List<BrokerView.ConsumerSnapshot> consumerSnapshots() {
+        ConnectionInfo info = connection.info();
+        List<BrokerView.ConsumerSnapshot> all = new ArrayList<>();
+        for (SessionConsumer c : ledger.consumers()) {
+            all.add(new BrokerView.ConsumerSnapshot(vhost.name(), c.queue().name(), c.tag(), info.id(), number,
+                    info.user(), !c.noAck(), c.exclusive(), c.prefetch(), c.priority()));
+        }
+        return all;
+    }
+
     // ---- permissions (RabbitMQ's model: see docs/OPERATIONS.md)
 
     /** @throws BrokerException ACCESS_REFUSED when this connection's user may not */
     private void permit(Resource resource, Access access) {
-        services.permissions().check(connection.info().user(), resource, access);
+        services.authorizer().check(connection.info().user(), resource, access);
     }
 
     /** A binding lets messages flow from the source exchange into the destination: write there, read here. */

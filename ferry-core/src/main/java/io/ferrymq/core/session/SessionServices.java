@@ -1,6 +1,6 @@
 package io.ferrymq.core.session;
 
-import io.ferrymq.core.auth.PermissionTable;
+import io.ferrymq.core.auth.Authorizer;
 import io.ferrymq.core.stats.BrokerStats;
 import io.ferrymq.core.vhost.Names;
 
@@ -11,8 +11,13 @@ import java.util.function.LongSupplier;
  *
  * @param consumerIds   hands out broker-unique consumer ids, never 0
  * @param directReplies the reply consumers of direct reply-to, broker-wide
- * @param permissions   what each user may do, checked on every operation
+ * @param authorizer    what each user may do, checked on every operation
  */
 public record SessionServices(BrokerStats stats, Names names, int maxMessageSizeBytes,
-                              LongSupplier consumerIds, DirectReplyTo directReplies, PermissionTable permissions) {
+                              LongSupplier consumerIds, DirectReplyTo directReplies, Authorizer authorizer) {
+
+    /** The same services for sessions whose every operation is allowed. */
+    public SessionServices trusted() {
+        return new SessionServices(stats, names, maxMessageSizeBytes, consumerIds, directReplies, Authorizer.TRUSTED);
+    }
 }
