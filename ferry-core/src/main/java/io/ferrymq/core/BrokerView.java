@@ -1,6 +1,7 @@
 package io.ferrymq.core;
 
 import io.ferrymq.core.stats.BrokerStats;
+import io.ferrymq.core.stats.StoreStats;
 
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,9 @@ public interface BrokerView {
     List<BindingSnapshot> bindings();
 
     BrokerStats.Snapshot stats();
+
+    /** The message store's counters (fsyncs, records per fsync); zeros without a store. */
+    StoreStats storeStats();
 
     /** Body bytes of the messages held by all queues, as the memory alarm counts them. */
     long memoryUsedBytes();

@@ -18,6 +18,7 @@ import io.ferrymq.core.session.DirectReplyTo;
 import io.ferrymq.core.session.LocalConnection;
 import io.ferrymq.core.session.SessionServices;
 import io.ferrymq.core.stats.BrokerStats;
+import io.ferrymq.core.stats.StoreStats;
 import io.ferrymq.core.vhost.Names;
 import io.ferrymq.core.vhost.VirtualHost;
 import io.ferrymq.core.vhost.VirtualHostInfo;
@@ -285,6 +286,11 @@ public final class LocalBroker implements Broker, BrokerView, BrokerAdmin {
     @Override
     public BrokerStats.Snapshot stats() {
         return stats.snapshot();
+    }
+
+    @Override
+    public StoreStats storeStats() {
+        return persistence.stats();
     }
 
     @Override

@@ -41,6 +41,10 @@ public record ApiResponse(HttpResponseStatus status, Object body, Map<String, St
         return new ApiResponse(status, body, merged);
     }
 
+    /** A body written as it is, not as JSON (Prometheus' text format). */
+    public record Raw(String contentType, byte[] bytes) {
+    }
+
     /** The body of every error response. */
     public record ApiError(String error, String reason) {
     }

@@ -38,11 +38,17 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
     private final BasicAuthenticator authenticator;
     private final Router router;
+    private final Router publicRoutes;
     private final ObjectMapper json;
 
-    HttpApiHandler(BasicAuthenticator authenticator, Router router, ObjectMapper json) {
+    /**
+     * @param router       routes for authenticated users
+     * @param publicRoutes routes answered without credentials (their endpoints see no user)
+     */
+    HttpApiHandler(BasicAuthenticator authenticator, Router router, Router publicRoutes, ObjectMapper json) {
         this.authenticator = authenticator;
         this.router = router;
+        this.publicRoutes = publicRoutes;
         this.json = json;
     }
 
@@ -75,6 +81,13 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             return CompletableFuture.completedFuture(ApiResponse.error(HttpResponseStatus.BAD_REQUEST,
                     "bad_request", "malformed HTTP request: " + request.decoderResult().cause().getMessage()));
         }
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String rawPath = request.uri().split("\\?", 2)[0];
+        if (publicRoutes.handles(rawPath)) {
+            // Prometheus scrapes without credentials, as from RabbitMQ's /metrics
+            return publicRoutes.dispatch(new ApiRequest(request.method(), rawPath, Map.of(), uri.parameters(),
+                    new byte[0], null, (InetSocketAddress) ctx.channel().localAddress()));
+        }
         User user;
         try {
             user = authenticator.authenticate(request.headers().get(HttpHeaderNames.AUTHORIZATION),
@@ -86,10 +99,8 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             // RabbitMQ's answer to a user without a management tag: it cannot use the API at all
             return CompletableFuture.completedFuture(unauthorized("Not management user"));
         }
-        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         byte[] body = new byte[request.content().readableBytes()];
         request.content().getBytes(request.content().readerIndex(), body);
-        String rawPath = request.uri().split("\\?", 2)[0];
         var apiRequest = new ApiRequest(request.method(), rawPath, Map.of(), uri.parameters(), body, user,
                 (InetSocketAddress) ctx.channel().localAddress());
         return router.dispatch(apiRequest);
@@ -102,15 +113,21 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
     private void write(ChannelHandlerContext ctx, ApiResponse answer, boolean keepAlive) {
         byte[] body;
-        try {
-            body = answer.body() == null ? new byte[0] : json.writeValueAsBytes(answer.body());
-        } catch (JsonProcessingException bug) {
-            throw new IllegalStateException("cannot write " + answer.body() + " as JSON", bug);
+        String contentType = HttpHeaderValues.APPLICATION_JSON.toString();
+        if (answer.body() instanceof ApiResponse.Raw raw) {
+            body = raw.bytes();
+            contentType = raw.contentType();
+        } else {
+            try {
+                body = answer.body() == null ? new byte[0] : json.writeValueAsBytes(answer.body());
+            } catch (JsonProcessingException bug) {
+                throw new IllegalStateException("cannot write " + answer.body() + " as JSON", bug);
+            }
         }
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, answer.status(),
                 Unpooled.wrappedBuffer(body));
         response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .set(HttpHeaderNames.CONTENT_TYPE, contentType)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         for (Map.Entry<String, String> header : answer.headers().entrySet()) {
             response.headers().set(header.getKey(), header.getValue());

@@ -21,6 +21,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -53,8 +54,10 @@ public final class HttpServer implements AutoCloseable {
         this.broker = broker;
         this.rates = new MessageRates(view);
         var router = new Router(ManagementApi.routes(broker, view, admin, node, alarms, rates));
+        var publicRoutes = new Router(List.of(Route.get("/metrics", Route.Access.PUBLIC,
+                new PrometheusMetrics(view))));
         this.handler = new HttpApiHandler(new BasicAuthenticator(broker, admin.access().users()), router,
-                jsonMapper());
+                publicRoutes, jsonMapper());
     }
 
     /**

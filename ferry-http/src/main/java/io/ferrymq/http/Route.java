@@ -12,6 +12,8 @@ public record Route(HttpMethod method, String template, Access access, Endpoint 
 
     /** Which users may use a route, by tag (as RabbitMQ's management API). */
     public enum Access {
+        /** Anyone, without credentials: only for {@code /metrics}. */
+        PUBLIC,
         /** Every user allowed into the API (tags management, policymaker, monitoring or administrator). */
         MANAGEMENT,
         /** Users that see the whole node: monitoring or administrator. */

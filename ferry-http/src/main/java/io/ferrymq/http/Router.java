@@ -37,6 +37,12 @@ public final class Router {
         byTemplate.forEach((template, byMethod) -> templates.add(new Template(split(template), Map.copyOf(byMethod))));
     }
 
+    /** Whether some route's template matches the path (whatever the method). */
+    public boolean handles(String path) {
+        String[] segments = split(path);
+        return templates.stream().anyMatch(template -> match(template.segments(), segments) != null);
+    }
+
     /**
      * The matching endpoint's answer; 404 for an unknown path, 405 for a known path's other methods, 403 when the
      * user's tags do not allow the route.
@@ -56,7 +62,7 @@ public final class Router {
                         request.path() + " answers " + allowed + ", not " + request.method())
                         .withHeader("Allow", allowed));
             }
-            String refusal = refusal(route.access(), request.user());
+            String refusal = route.access() == Route.Access.PUBLIC ? null : refusal(route.access(), request.user());
             if (refusal != null) {
                 return done(ApiException.forbidden(refusal).response());
             }
@@ -68,7 +74,7 @@ public final class Router {
 
     private static String refusal(Route.Access access, User user) {
         return switch (access) {
-            case MANAGEMENT -> null;
+            case PUBLIC, MANAGEMENT -> null;
             case MONITORING -> user.seesAllVhosts() ? null : "user '" + user.name()
                     + "' needs the tag monitoring or administrator for this";
             case ADMINISTRATOR -> user.isAdministrator() ? null : "user '" + user.name()

@@ -57,6 +57,7 @@ class HttpApiTest {
             new Router(ManagementApi.routes(broker, broker, broker,
                     new NodeInfo("1.2.3", "ferry@box", List.of(new Listener("amqp", 5672))), alarms,
                     new MessageRates(broker))),
+            new Router(List.of(Route.get("/metrics", Route.Access.PUBLIC, new PrometheusMetrics(broker)))),
             HttpServer.jsonMapper());
     private final List<EmbeddedChannel> channels = new ArrayList<>();
     private final EmbeddedChannel channel = channel(LOOPBACK_CLIENT);
@@ -108,6 +109,17 @@ class HttpApiTest {
                 {"messages": 8, "messages_ready": 7, "messages_unacknowledged": 1}"""));
         assertThat(overview.at("/message_stats/publish").asLong()).isEqualTo(8);
         assertThat(overview.at("/message_stats/publish_details/rate").isNumber()).isTrue();
+    }
+
+    @Test
+    void metricsNeedNoCredentialsAndAreText() {
+        FullHttpResponse response = send(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET,
+                "/metrics"));
+
+        assertThat(response.status().code()).isEqualTo(200);
+        assertThat(response.headers().get(HttpHeaderNames.CONTENT_TYPE)).isEqualTo(PrometheusMetrics.CONTENT_TYPE);
+        assertThat(response.content().toString(StandardCharsets.UTF_8)).contains("ferrymq_connections");
+        response.release();
     }
 
     @Test

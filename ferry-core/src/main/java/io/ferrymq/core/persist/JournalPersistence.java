@@ -4,7 +4,9 @@ import io.ferrymq.store.Durability;
 import io.ferrymq.store.StoreConfig;
 import io.ferrymq.store.file.DiskFiles;
 import io.ferrymq.store.file.StoreFiles;
+import io.ferrymq.core.stats.StoreStats;
 import io.ferrymq.store.journal.Journal;
+import io.ferrymq.store.journal.JournalStats;
 import io.ferrymq.store.journal.RecoveryReport;
 import io.ferrymq.store.journal.RelocationListener;
 import io.ferrymq.store.journal.ReplayHandler;
@@ -175,6 +177,13 @@ public final class JournalPersistence implements Persistence {
         }
         CompletableFuture<?>[] pending = chainedDeletes.toArray(new CompletableFuture<?>[0]);
         return CompletableFuture.allOf(pending).thenCompose(done -> journal.sync());
+    }
+
+    @Override
+    public StoreStats stats() {
+        JournalStats stats = journal.stats();
+        return new StoreStats(stats.log().fsyncs(), stats.log().records(), stats.log().bytes(), stats.segments(),
+                stats.diskBytes());
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.ferrymq.core.persist;
 
+import io.ferrymq.core.stats.StoreStats;
+
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -42,6 +44,11 @@ public interface Persistence extends AutoCloseable {
 
     /** Completes once every delete asked for before this call is durable. */
     CompletableFuture<Void> barrier();
+
+    /** The store's counters for metrics; {@link StoreStats#NONE} without a store. */
+    default StoreStats stats() {
+        return StoreStats.NONE;
+    }
 
     /** What the store held at start: metadata records in store order, then the entries. Taken once. */
     Recovered takeRecovered();
