@@ -51,7 +51,7 @@ class AccessControlTest {
         broker.access().permissions().check("bob", Resource.exchange("/", ""), Access.WRITE);
         assertThat(failure(Condition.ACCESS_REFUSED, () -> broker.access().permissions()
                 .check("bob", Resource.queue("/", "q"), Access.READ)))
-                .isEqualTo("read access to queue 'q' in vhost '/' refused for user 'bob'");
+                .isEqualTo("access to queue 'q' in vhost '/' refused for user 'bob'");
         ConnectionInfo info = new ConnectionInfo("c", "bob", "127.0.0.1", "AMQP 0-9-1", Map.of());
         broker.addVirtualHost("other");
         assertThat(failure(Condition.NOT_ALLOWED, () -> broker.connect(info, "other")))

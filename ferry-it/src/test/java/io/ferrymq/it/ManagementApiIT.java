@@ -160,7 +160,7 @@ class ManagementApiIT {
         ManagementHttp asBob = admin.as(bob, "pw");
         ManagementHttp.Answer refused = asBob.put("/api/queues/%2F/not-bobs", "{}");
         assertThat(refused.status()).isEqualTo(403);
-        assertThat(refused.reason()).isEqualTo("configure access to queue 'not-bobs' in vhost '/' refused for"
+        assertThat(refused.reason()).isEqualTo("access to queue 'not-bobs' in vhost '/' refused for"
                 + " user '" + bob + "'");
 
         assertThat(admin.delete("/api/permissions/%2F/" + bob).status()).isEqualTo(204);

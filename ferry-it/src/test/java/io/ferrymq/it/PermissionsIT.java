@@ -74,7 +74,7 @@ class PermissionsIT {
         permit("", "", "");
         try (Connection c = connectAs(bob, "/")) {
             Channel ch = c.createChannel();
-            expectRefused(ch, "configure access to queue 'bob-q' in vhost '/'", () -> ch.queueDeclare("bob-q",
+            expectRefused(ch, "access to queue 'bob-q' in vhost '/'", () -> ch.queueDeclare("bob-q",
                     false, false, false, null));
         }
     }
@@ -83,7 +83,7 @@ class PermissionsIT {
     void declaringAnExchangeNeedsConfigure() throws Exception {
         Channel ch = bobs.createChannel();
         ch.exchangeDeclare("bob-x", BuiltinExchangeType.FANOUT);
-        expectRefused(ch, "configure access to exchange 'other-x' in vhost '/'",
+        expectRefused(ch, "access to exchange 'other-x' in vhost '/'",
                 () -> ch.exchangeDeclare("other-x", BuiltinExchangeType.FANOUT));
     }
 
@@ -100,7 +100,7 @@ class PermissionsIT {
     void deletingAnExchangeNeedsConfigure() throws Exception {
         adminChannel.exchangeDeclare("other-del-x", BuiltinExchangeType.FANOUT);
         Channel ch = bobs.createChannel();
-        expectRefused(ch, "configure access to exchange 'other-del-x' in vhost '/'",
+        expectRefused(ch, "access to exchange 'other-del-x' in vhost '/'",
                 () -> ch.exchangeDelete("other-del-x"));
     }
 
@@ -108,11 +108,11 @@ class PermissionsIT {
     void declaringAQueueNeedsConfigureOnItsNameAndServerNamedQueuesAreChecked() throws Exception {
         Channel ch = bobs.createChannel();
         ch.queueDeclare("bob-q1", false, false, true, null);
-        expectRefused(ch, "configure access to queue 'other-q' in vhost '/'",
+        expectRefused(ch, "access to queue 'other-q' in vhost '/'",
                 () -> ch.queueDeclare("other-q", false, false, false, null));
         Channel again = bobs.createChannel();
         AMQP.Channel.Close close = expectChannelClose(again, AMQP.ACCESS_REFUSED, again::queueDeclare);
-        assertThat(close.getReplyText()).matches("ACCESS_REFUSED - configure access to queue 'amq\\.gen-.*' in"
+        assertThat(close.getReplyText()).matches("ACCESS_REFUSED - access to queue 'amq\\.gen-.*' in"
                 + " vhost '/' refused for user '" + bob + "'");
     }
 
@@ -121,7 +121,7 @@ class PermissionsIT {
         String queue = unique("other-q");
         adminChannel.queueDeclare(queue, false, false, false, null);
         Channel ch = bobs.createChannel();
-        expectRefused(ch, "configure access to queue '" + queue + "' in vhost '/'", () -> ch.queueDelete(queue));
+        expectRefused(ch, "access to queue '" + queue + "' in vhost '/'", () -> ch.queueDelete(queue));
     }
 
     @Test
@@ -134,13 +134,13 @@ class PermissionsIT {
         ch.exchangeDeclare("bob-bx", BuiltinExchangeType.DIRECT);
         ch.queueBind("bob-bq", "bob-bx", "k");
 
-        expectRefused(ch, "write access to queue '" + otherQueue + "' in vhost '/'",
+        expectRefused(ch, "access to queue '" + otherQueue + "' in vhost '/'",
                 () -> ch.queueBind(otherQueue, "bob-bx", "k"));
         Channel ch2 = bobs.createChannel();
-        expectRefused(ch2, "read access to exchange 'other-bind-x' in vhost '/'",
+        expectRefused(ch2, "access to exchange 'other-bind-x' in vhost '/'",
                 () -> ch2.queueBind("bob-bq", "other-bind-x", "k"));
         Channel ch3 = bobs.createChannel();
-        expectRefused(ch3, "read access to exchange 'other-bind-x' in vhost '/'",
+        expectRefused(ch3, "access to exchange 'other-bind-x' in vhost '/'",
                 () -> ch3.queueUnbind("bob-bq", "other-bind-x", "k"));
     }
 
@@ -153,13 +153,13 @@ class PermissionsIT {
         ch.exchangeDeclare("bob-dst-x", BuiltinExchangeType.FANOUT);
         ch.exchangeBind("bob-dst-x", "bob-src-x", "");
 
-        expectRefused(ch, "write access to exchange 'other-dst-x' in vhost '/'",
+        expectRefused(ch, "access to exchange 'other-dst-x' in vhost '/'",
                 () -> ch.exchangeBind("other-dst-x", "bob-src-x", ""));
         Channel ch2 = bobs.createChannel();
-        expectRefused(ch2, "read access to exchange 'other-src-x' in vhost '/'",
+        expectRefused(ch2, "access to exchange 'other-src-x' in vhost '/'",
                 () -> ch2.exchangeBind("bob-dst-x", "other-src-x", ""));
         Channel ch3 = bobs.createChannel();
-        expectRefused(ch3, "read access to exchange 'other-src-x' in vhost '/'",
+        expectRefused(ch3, "access to exchange 'other-src-x' in vhost '/'",
                 () -> ch3.exchangeUnbind("bob-dst-x", "other-src-x", ""));
     }
 
@@ -170,12 +170,12 @@ class PermissionsIT {
         ch.confirmSelect();
         ch.basicPublish("", "bob-pq", null, utf8("hello"));
         ch.waitForConfirmsOrDie(Amqp.TIMEOUT.toMillis());
-        expectRefused(ch, "write access to exchange 'amq.fanout' in vhost '/'",
+        expectRefused(ch, "access to exchange 'amq.fanout' in vhost '/'",
                 () -> ch.basicPublish("amq.fanout", "", null, utf8("no")));
 
         permit("^bob-", "^bob-", "^bob-");
         Channel ch2 = bobs.createChannel();
-        expectRefused(ch2, "write access to exchange 'amq.default' in vhost '/'",
+        expectRefused(ch2, "access to exchange 'amq.default' in vhost '/'",
                 () -> ch2.basicPublish("", "bob-pq", null, utf8("no")));
     }
 
@@ -184,12 +184,12 @@ class PermissionsIT {
         String queue = unique("other-q");
         adminChannel.queueDeclare(queue, false, false, false, null);
         Channel ch = bobs.createChannel();
-        expectRefused(ch, "read access to queue '" + queue + "' in vhost '/'",
+        expectRefused(ch, "access to queue '" + queue + "' in vhost '/'",
                 () -> ch.basicConsume(queue, new DefaultConsumer(ch)));
         Channel ch2 = bobs.createChannel();
-        expectRefused(ch2, "read access to queue '" + queue + "' in vhost '/'", () -> ch2.basicGet(queue, true));
+        expectRefused(ch2, "access to queue '" + queue + "' in vhost '/'", () -> ch2.basicGet(queue, true));
         Channel ch3 = bobs.createChannel();
-        expectRefused(ch3, "read access to queue '" + queue + "' in vhost '/'", () -> ch3.queuePurge(queue));
+        expectRefused(ch3, "access to queue '" + queue + "' in vhost '/'", () -> ch3.queuePurge(queue));
 
         Channel mine = bobs.createChannel();
         mine.queueDeclare("bob-cq", false, false, true, null);
@@ -201,7 +201,7 @@ class PermissionsIT {
     @Test
     void anAlternateExchangeNeedsWriteOnItAndReadOnTheDeclaredOne() throws Exception {
         Channel ch = bobs.createChannel();
-        expectRefused(ch, "write access to exchange 'amq.fanout' in vhost '/'",
+        expectRefused(ch, "access to exchange 'amq.fanout' in vhost '/'",
                 () -> ch.exchangeDeclare("bob-ae-x", "direct", false, false,
                         Map.of("alternate-exchange", "amq.fanout")));
     }
@@ -209,7 +209,7 @@ class PermissionsIT {
     @Test
     void aDeadLetterExchangeNeedsWriteOnItAndReadOnTheQueue() throws Exception {
         Channel ch = bobs.createChannel();
-        expectRefused(ch, "write access to exchange 'amq.fanout' in vhost '/'",
+        expectRefused(ch, "access to exchange 'amq.fanout' in vhost '/'",
                 () -> ch.queueDeclare("bob-dlq", false, false, true,
                         Map.of("x-dead-letter-exchange", "amq.fanout")));
     }
@@ -219,7 +219,7 @@ class PermissionsIT {
         Channel ch = bobs.createChannel();
         ch.queueDeclare("bob-later", false, false, true, null);
         permit("^nothing$", "", "");
-        expectRefused(ch, "configure access to queue 'bob-later2' in vhost '/'",
+        expectRefused(ch, "access to queue 'bob-later2' in vhost '/'",
                 () -> ch.queueDeclare("bob-later2", false, false, true, null));
     }
 
@@ -231,7 +231,7 @@ class PermissionsIT {
         try (Connection c = connectAs(bob, "/")) {
             Channel ch = c.createChannel();
             ch.queueDeclare("bob-after-restart", false, false, true, null);
-            expectRefused(ch, "configure access to queue 'other-after-restart' in vhost '/'",
+            expectRefused(ch, "access to queue 'other-after-restart' in vhost '/'",
                     () -> ch.queueDeclare("other-after-restart", false, false, true, null));
         }
         admin = Amqp.connect(broker);

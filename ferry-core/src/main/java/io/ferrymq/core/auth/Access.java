@@ -7,10 +7,5 @@ public enum Access {
     /** Put messages in (publish to an exchange; bind a queue or exchange as destination). */
     WRITE,
     /** Take messages out (consume, get, purge a queue; bind from an exchange as source). */
-    READ;
-
-    /** The word RabbitMQ uses (configure, write, read). */
-    public String word() {
-        return name().toLowerCase(java.util.Locale.ROOT);
-    }
+    READ
 }

@@ -57,7 +57,7 @@ public final class PermissionTable implements Authorizer {
     public void check(String user, Resource resource, Access access) {
         Permission permission = get(user, resource.vhost());
         if (permission == null || !permission.permits(access, resource.name())) {
-            throw new BrokerException(Condition.ACCESS_REFUSED, access.word() + " access to "
+            throw new BrokerException(Condition.ACCESS_REFUSED, "access to "
                     + resource.describe() + " refused for user '" + user + "'");
         }
     }
