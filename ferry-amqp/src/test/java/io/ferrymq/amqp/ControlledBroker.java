@@ -61,6 +61,11 @@ final class ControlledBroker implements Broker {
             }
 
             @Override
+            public void onForcedClose(java.util.function.Consumer<String> listener) {
+                connection.onForcedClose(listener);
+            }
+
+            @Override
             public void close() {
                 connection.close();
             }

@@ -30,6 +30,13 @@ public interface BrokerAdmin {
     CompletableFuture<Void> deleteVirtualHost(String name);
 
     /**
+     * Closes a client connection as an operator: the client is told {@code reason} (AMQP: 320 CONNECTION_FORCED).
+     *
+     * @throws BrokerException NOT_FOUND when no connection has this id
+     */
+    void closeConnection(String id, String reason);
+
+    /**
      * A connection whose sessions skip permission checks, for work an operator asked for as a whole (importing
      * definitions into a vhost the operator has no permissions in).
      *

@@ -1,5 +1,7 @@
 package io.ferrymq.core;
 
+import java.util.function.Consumer;
+
 /**
  * A client connection admitted to one virtual host. Owns its sessions and its exclusive queues.
  * Thread: used by the connection's own thread (the event loop), like {@link Session}.
@@ -19,6 +21,13 @@ public interface BrokerConnection {
     default Session openSession() {
         return openSession(0);
     }
+
+    /**
+     * Registers who to tell when an operator closes this connection from the broker's side (its vhost is deleted,
+     * or the management API closes it): the protocol adapter closes its transport with {@code reason}. Called once,
+     * right after the connection opened; the listener may be called from any thread.
+     */
+    void onForcedClose(Consumer<String> listener);
 
     /** Closes every session (requeuing their unacked messages) and deletes exclusive queues. */
     void close();

@@ -125,6 +125,17 @@ public final class LocalBroker implements Broker, BrokerView, BrokerAdmin {
                 connections::remove));
     }
 
+    @Override
+    public void closeConnection(String id, String reason) {
+        for (LocalConnection connection : List.copyOf(connections)) {
+            if (connection.info().id().equals(id)) {
+                connection.forceClose(reason);
+                return;
+            }
+        }
+        throw new BrokerException(Condition.NOT_FOUND, "no connection '" + id + "'");
+    }
+
     private LocalConnection register(LocalConnection connection) {
         connections.add(connection);
         return connection;
@@ -188,7 +199,7 @@ public final class LocalBroker implements Broker, BrokerView, BrokerAdmin {
         VirtualHost host = vhosts.get(name);
         for (LocalConnection connection : List.copyOf(connections)) {
             if (connection.vhost().equals(name)) {
-                connection.terminate("vhost '" + name + "' is being deleted");
+                connection.forceClose("vhost '" + name + "' is deleted");
             }
         }
         for (Queue queue : host.queues()) {

@@ -13,16 +13,18 @@ import java.util.Map;
  * @param path         the raw path without the query string (segments still percent-encoded)
  * @param params       the route's {@code {name}} segments, decoded ({@code %2F} is {@code /})
  * @param query        the decoded query parameters
+ * @param headers      the request's headers, by lower-case name
  * @param body         the request body, empty when there was none
  * @param user         the broker user the request was authenticated as
  * @param localAddress the address the request arrived on, so that an endpoint can report the HTTP listener
  */
 public record ApiRequest(HttpMethod method, String path, Map<String, String> params,
-                         Map<String, List<String>> query, byte[] body, User user, InetSocketAddress localAddress) {
+                         Map<String, List<String>> query, Map<String, String> headers, byte[] body, User user, InetSocketAddress localAddress) {
 
     public ApiRequest {
         params = Map.copyOf(params);
         query = Map.copyOf(query);
+        headers = Map.copyOf(headers);
     }
 
     /** A decoded path parameter of the route. */
@@ -40,8 +42,13 @@ public record ApiRequest(HttpMethod method, String path, Map<String, String> par
         return values == null || values.isEmpty() ? fallback : values.get(0);
     }
 
+    /** A header's value, or {@code fallback}. */
+    public String header(String name, String fallback) {
+        return headers.getOrDefault(name.toLowerCase(java.util.Locale.ROOT), fallback);
+    }
+
     /** The same request with the route's parameters filled in. */
     ApiRequest withParams(Map<String, String> routeParams) {
-        return new ApiRequest(method, path, routeParams, query, body, user, localAddress);
+        return new ApiRequest(method, path, routeParams, query, headers, body, user, localAddress);
     }
 }

@@ -1,5 +1,6 @@
 package io.ferrymq.http;
 
+import io.ferrymq.core.BrokerAdmin;
 import io.ferrymq.core.BrokerView;
 import io.ferrymq.core.auth.User;
 
@@ -16,13 +17,18 @@ import static io.ferrymq.http.JsonMaps.obj;
  * The API's own short-lived connections are left out.
  */
 final class ClientsResource {
+    /** What a client is told when no X-Reason header says otherwise (RabbitMQ's words). */
+    private static final String DEFAULT_CLOSE_REASON = "Closed via management plugin";
+
     private final String nodeName;
     private final BrokerView view;
+    private final BrokerAdmin admin;
     private final VhostAccess access;
 
-    ClientsResource(String nodeName, BrokerView view, VhostAccess access) {
+    ClientsResource(String nodeName, BrokerView view, BrokerAdmin admin, VhostAccess access) {
         this.nodeName = nodeName;
         this.view = view;
+        this.admin = admin;
         this.access = access;
     }
 
@@ -30,6 +36,7 @@ final class ClientsResource {
         return List.of(
                 Route.get("/api/connections", Route.Access.MANAGEMENT, Endpoint.now(this::connections)),
                 Route.get("/api/connections/{name}", Route.Access.MANAGEMENT, Endpoint.now(this::connection)),
+                Route.delete("/api/connections/{name}", Route.Access.MANAGEMENT, Endpoint.now(this::close)),
                 Route.get("/api/channels", Route.Access.MANAGEMENT, Endpoint.now(this::channels)),
                 Route.get("/api/consumers", Route.Access.MANAGEMENT, Endpoint.now(request -> consumers(request, null))),
                 Route.get("/api/consumers/{vhost}", Route.Access.MANAGEMENT,
@@ -45,6 +52,16 @@ final class ClientsResource {
         return ApiResponse.ok(visibleConnections(request.user()).stream().filter(c -> c.id().equals(name))
                 .findFirst().map(this::describe)
                 .orElseThrow(() -> ApiException.notFound("no connection '" + name + "'")));
+    }
+
+    /** Users close their own connections; monitoring users and administrators any (as RabbitMQ). */
+    private ApiResponse close(ApiRequest request) {
+        String name = request.param("name");
+        if (visibleConnections(request.user()).stream().noneMatch(c -> c.id().equals(name))) {
+            throw ApiException.notFound("no connection '" + name + "'");
+        }
+        admin.closeConnection(name, request.header("X-Reason", DEFAULT_CLOSE_REASON));
+        return ApiResponse.noContent();
     }
 
     private ApiResponse channels(ApiRequest request) {

@@ -86,7 +86,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         if (publicRoutes.handles(rawPath)) {
             // Prometheus scrapes without credentials, as from RabbitMQ's /metrics
             return publicRoutes.dispatch(new ApiRequest(request.method(), rawPath, Map.of(), uri.parameters(),
-                    new byte[0], null, (InetSocketAddress) ctx.channel().localAddress()));
+                    Map.of(), new byte[0], null, (InetSocketAddress) ctx.channel().localAddress()));
         }
         User user;
         try {
@@ -101,7 +101,10 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         }
         byte[] body = new byte[request.content().readableBytes()];
         request.content().getBytes(request.content().readerIndex(), body);
-        var apiRequest = new ApiRequest(request.method(), rawPath, Map.of(), uri.parameters(), body, user,
+        Map<String, String> headers = new java.util.HashMap<>();
+        request.headers().forEach(h -> headers.putIfAbsent(h.getKey().toLowerCase(java.util.Locale.ROOT),
+                h.getValue()));
+        var apiRequest = new ApiRequest(request.method(), rawPath, Map.of(), uri.parameters(), headers, body, user,
                 (InetSocketAddress) ctx.channel().localAddress());
         return router.dispatch(apiRequest);
     }

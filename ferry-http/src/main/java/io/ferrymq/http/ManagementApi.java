@@ -29,7 +29,7 @@ final class ManagementApi {
         routes.addAll(new ExchangesResource(view, access, sessions).routes());
         routes.addAll(new QueuesResource(node.nodeName(), view, access, sessions).routes());
         routes.addAll(new BindingsResource(view, access, sessions).routes());
-        routes.addAll(new ClientsResource(node.nodeName(), view, access).routes());
+        routes.addAll(new ClientsResource(node.nodeName(), view, admin, access).routes());
         routes.addAll(new DefinitionsResource(node, admin, view).routes());
         return routes;
     }

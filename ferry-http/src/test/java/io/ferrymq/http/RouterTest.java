@@ -72,7 +72,7 @@ class RouterTest {
     }
 
     private ApiResponse dispatch(HttpMethod method, String path, User user) {
-        return router.dispatch(new ApiRequest(method, path, Map.of(), Map.of(), new byte[0], user,
+        return router.dispatch(new ApiRequest(method, path, Map.of(), Map.of(), Map.of(), new byte[0], user,
                 new InetSocketAddress("127.0.0.1", 15672))).toCompletableFuture().join();
     }
 }

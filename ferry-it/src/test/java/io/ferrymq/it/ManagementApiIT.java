@@ -360,6 +360,33 @@ class ManagementApiIT {
         closeQuietly(c);
     }
 
+    @Test
+    void closingAConnectionOrDeletingItsVhostClosesTheClientWith320() throws Exception {
+        Connection c = Amqp.factory(broker).newConnection("to-close");
+        connections.add(c);
+        String name = null;
+        for (JsonNode each : admin.get("/api/connections").body()) {
+            if ("to-close".equals(each.at("/client_properties/connection_name").asText())) {
+                name = each.get("name").asText();
+            }
+        }
+        String closing = name;
+        AMQP.Connection.Close close = Amqp.expectConnectionClose(c, AMQP.CONNECTION_FORCED, () ->
+                assertThat(admin.send("DELETE", "/api/connections/" + enc(closing), null).status()).isEqualTo(204));
+        assertThat(close.getReplyText()).isEqualTo("CONNECTION_FORCED - Closed via management plugin");
+
+        String vhost = unique("doomed");
+        admin.put("/api/vhosts/" + enc(vhost), "{}");
+        ConnectionFactory f = Amqp.factory(broker);
+        f.setVirtualHost(vhost);
+        Connection inDoomed = f.newConnection();
+        connections.add(inDoomed);
+        inDoomed.createChannel().queueDeclare("q", true, false, false, null);
+        AMQP.Connection.Close gone = Amqp.expectConnectionClose(inDoomed, AMQP.CONNECTION_FORCED, () ->
+                assertThat(admin.delete("/api/vhosts/" + enc(vhost)).status()).isEqualTo(204));
+        assertThat(gone.getReplyText()).isEqualTo("CONNECTION_FORCED - vhost '" + vhost + "' is deleted");
+    }
+
     // ---- definitions
 
     @Test

@@ -27,6 +27,7 @@ public final class LocalConnection implements BrokerConnection {
     private final Set<LocalSession> sessions = ConcurrentHashMap.newKeySet();
     private final Set<Queue> exclusiveQueues = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Consumer<String> forcedCloseListener = reason -> { };
 
     /**
      * @param id       broker-unique, never {@link io.ferrymq.core.queue.QueueSettings#NOT_EXCLUSIVE}: owns
@@ -75,8 +76,23 @@ public final class LocalConnection implements BrokerConnection {
     }
 
     @Override
+    public void onForcedClose(Consumer<String> listener) {
+        forcedCloseListener = listener;
+    }
+
+    @Override
     public void close() {
         terminate(null);
+    }
+
+    /**
+     * An operator's close: the protocol adapter is told to close its transport with {@code reason}, and the
+     * connection is terminated here at once (consumers told), so that what follows (deleting its vhost) does not
+     * race with its sessions.
+     */
+    public void forceClose(String reason) {
+        forcedCloseListener.accept(reason);
+        terminate(reason);
     }
 
     /**
