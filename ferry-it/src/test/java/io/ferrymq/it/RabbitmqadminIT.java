@@ -6,9 +6,11 @@ import io.ferrymq.testkit.FerryBrokerExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,6 +89,20 @@ class RabbitmqadminIT {
         run("delete", "vhost", "name=" + vhost);
         run("delete", "user", "name=" + user);
         assertThat(run("-f", "tsv", "list", "users", "name")).doesNotContain(user);
+    }
+
+    @Test
+    void exportsAndImportsDefinitions(@TempDir Path dir) throws Exception {
+        String queue = unique("exported-q");
+        run("declare", "queue", "name=" + queue, "durable=true");
+        Path file = dir.resolve("definitions.json");
+        run("export", file.toString());
+        String exported = Files.readString(file);
+        assertThat(exported).contains(queue).contains("\"users\"");
+
+        run("delete", "queue", "name=" + queue);
+        run("import", file.toString());
+        assertThat(run("-f", "tsv", "list", "queues", "name")).contains(queue);
     }
 
     private String run(String... args) throws IOException, InterruptedException {
