@@ -15,11 +15,12 @@ import java.util.Map;
  * @param query        the decoded query parameters
  * @param headers      the request's headers, by lower-case name
  * @param body         the request body, empty when there was none
- * @param user         the broker user the request was authenticated as
+ * @param user         the broker user the request was authenticated as (null on a public route)
  * @param localAddress the address the request arrived on, so that an endpoint can report the HTTP listener
  */
 public record ApiRequest(HttpMethod method, String path, Map<String, String> params,
-                         Map<String, List<String>> query, Map<String, String> headers, byte[] body, User user, InetSocketAddress localAddress) {
+                         Map<String, List<String>> query, Map<String, String> headers, byte[] body, User user,
+                         InetSocketAddress localAddress) {
 
     public ApiRequest {
         params = Map.copyOf(params);

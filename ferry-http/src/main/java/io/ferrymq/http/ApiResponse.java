@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * What an endpoint answers: a status, a body that is written as JSON and extra headers.
  *
- * @param body any value Jackson can write, or null for no body; property names come out in snake_case as in RabbitMQ's API
+ * @param body any value Jackson can write, or null for no body, or {@link Raw} bytes; property names come out in
+ *             snake_case as in RabbitMQ's API
  */
 public record ApiResponse(HttpResponseStatus status, Object body, Map<String, String> headers) {
 

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import static io.ferrymq.http.JsonMaps.obj;
@@ -193,7 +194,7 @@ final class DefinitionsResource {
         return admin.access().putUser(new User(text(u, "name"), hash, tags));
     }
 
-    private <T> CompletionStage<T> onSession(String vhost, java.util.function.Function<Session, CompletionStage<T>> op) {
+    private <T> CompletionStage<T> onSession(String vhost, Function<Session, CompletionStage<T>> op) {
         BrokerConnection connection = admin.connectTrusted(new ConnectionInfo("definitions import",
                 "definitions import", "", ManagementSessions.PROTOCOL, Map.of()), vhost);
         CompletionStage<T> result;
