@@ -18,6 +18,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.Attribute;
+import io.netty.util.AttributeKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,8 @@ import java.util.concurrent.CompletionStage;
 final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(HttpApiHandler.class);
     private static final String REALM = "Basic realm=\"FerryMQ\"";
+    /** The write of the connection's latest answer; set and read on the connection's event loop only. */
+    private static final AttributeKey<CompletableFuture<Void>> LAST_ANSWER = AttributeKey.valueOf("ferry.lastAnswer");
 
     private final BasicAuthenticator authenticator;
     private final Router router;
@@ -62,18 +66,24 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         } catch (RuntimeException failure) {
             answer = CompletableFuture.failedFuture(failure);
         }
-        answer.whenComplete((response, failure) -> {
-            ApiResponse written = response;
-            if (failure != null) {
-                written = ErrorResponses.of(failure);
-                if (written == null) {
-                    log.error("{} failed", description, failure);
-                    written = ApiResponse.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal_error",
-                            "the broker failed to answer " + description + "; its log has the details");
-                }
+        CompletableFuture<ApiResponse> settled = answer.handle((response, failure) -> {
+            if (failure == null) {
+                return response;
             }
-            write(ctx, written, keepAlive);
-        });
+            ApiResponse error = ErrorResponses.of(failure);
+            if (error == null) {
+                log.error("{} failed", description, failure);
+                error = ApiResponse.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal_error",
+                        "the broker failed to answer " + description + "; its log has the details");
+            }
+            return error;
+        }).toCompletableFuture();
+        // a pipelining client gets its answers in request order, even when a later one is ready first
+        Attribute<CompletableFuture<Void>> order = ctx.channel().attr(LAST_ANSWER);
+        CompletableFuture<Void> previous = order.get() == null ? CompletableFuture.completedFuture(null) : order.get();
+        // a failed write (a bug, logged by Netty's future) must not hold back the answers after it
+        order.set(previous.handle((done, failure) -> null).thenCombine(settled, (done, response) -> response)
+                .thenAccept(response -> write(ctx, response, keepAlive)));
     }
 
     private CompletionStage<ApiResponse> respond(ChannelHandlerContext ctx, FullHttpRequest request) {
