@@ -82,7 +82,7 @@ final class AmqpChannel {
     /** channel.open: opens the core session and answers open-ok (or closes the channel at once). */
     void open(ChannelOpen method) {
         try {
-            session = connection.brokerConnection().openSession();
+            session = connection.brokerConnection().openSession(number);
         } catch (BrokerException e) {
             fail(AmqpError.of(e, method));
             return;

@@ -310,6 +310,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter
 
     private void opened(ConnectionOpen open) {
         brokerConnection = handshake.open(open, name, describe(ctx.channel().remoteAddress()));
+        brokerConnection.onForcedClose(this::forceClose);
         state = State.OPEN;
         cancel(handshakeTimer);
         out.method(0, new ConnectionOpenOk(""));
@@ -413,7 +414,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter
     }
 
     /**
-     * Broker shutdown: {@code connection.close} 320, then the usual bounded wait for close-ok.
+     * Broker shutdown or an operator's close: {@code connection.close} 320, then the usual bounded wait for close-ok.
      * Thread-safe. The future completes when the socket is closed.
      */
     ChannelFuture forceClose(String reason) {

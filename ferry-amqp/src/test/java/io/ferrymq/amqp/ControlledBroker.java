@@ -56,8 +56,13 @@ final class ControlledBroker implements Broker {
             }
 
             @Override
-            public Session openSession() {
-                return new GatedSession(connection.openSession());
+            public Session openSession(int number) {
+                return new GatedSession(connection.openSession(number));
+            }
+
+            @Override
+            public void onForcedClose(java.util.function.Consumer<String> listener) {
+                connection.onForcedClose(listener);
             }
 
             @Override

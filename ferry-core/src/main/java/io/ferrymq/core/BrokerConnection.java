@@ -1,5 +1,7 @@
 package io.ferrymq.core;
 
+import java.util.function.Consumer;
+
 /**
  * A client connection admitted to one virtual host. Owns its sessions and its exclusive queues.
  * Thread: used by the connection's own thread (the event loop), like {@link Session}.
@@ -8,7 +10,24 @@ public interface BrokerConnection {
 
     String vhost();
 
-    Session openSession();
+    /**
+     * Opens a session.
+     *
+     * @param number the protocol's channel number, shown in listings
+     */
+    Session openSession(int number);
+
+    /** A session without a channel number of its own (numbered 0), for embedded and test use. */
+    default Session openSession() {
+        return openSession(0);
+    }
+
+    /**
+     * Registers who to tell when an operator closes this connection from the broker's side (its vhost is deleted,
+     * or the management API closes it): the protocol adapter closes its transport with {@code reason}. Called once,
+     * right after the connection opened; the listener may be called from any thread.
+     */
+    void onForcedClose(Consumer<String> listener);
 
     /** Closes every session (requeuing their unacked messages) and deletes exclusive queues. */
     void close();

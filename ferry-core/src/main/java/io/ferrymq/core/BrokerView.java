@@ -1,6 +1,7 @@
 package io.ferrymq.core;
 
 import io.ferrymq.core.stats.BrokerStats;
+import io.ferrymq.core.stats.StoreStats;
 
 import java.util.List;
 import java.util.Map;
@@ -23,10 +24,25 @@ public interface BrokerView {
 
     List<ConnectionSnapshot> connections();
 
+    /** Every open session (AMQP channel) of every connection. */
+    List<ChannelSnapshot> channels();
+
+    /** Every consumer of every queue. */
+    List<ConsumerSnapshot> consumers();
+
+    /** Every explicit binding of every vhost (not the default exchange's implicit ones). */
+    List<BindingSnapshot> bindings();
+
     BrokerStats.Snapshot stats();
+
+    /** The message store's counters (fsyncs, records per fsync); zeros without a store. */
+    StoreStats storeStats();
 
     /** Body bytes of the messages held by all queues, as the memory alarm counts them. */
     long memoryUsedBytes();
+
+    /** The memory high watermark in bytes: above it the alarm blocks publishers. */
+    long memoryLimitBytes();
 
     boolean memoryAlarm();
 
@@ -41,7 +57,33 @@ public interface BrokerView {
 
     /** One client connection. */
     record ConnectionSnapshot(String id, String user, String vhost, String remoteAddress, String protocol,
-                              int sessions) {
+                              int sessions, Map<String, Object> clientProperties) {
+    }
+
+    /**
+     * One session of a connection.
+     *
+     * @param number              the protocol's channel number
+     * @param prefetchCount       the per-consumer limit for consumers started from now on; 0: none
+     * @param globalPrefetchCount the limit shared by the session's consumers; 0: none
+     */
+    record ChannelSnapshot(String connection, int number, String user, String vhost, int consumers,
+                           int messagesUnacknowledged, int prefetchCount, int globalPrefetchCount,
+                           boolean transactional) {
+    }
+
+    /** One consumer: which queue, which session, how it consumes. */
+    record ConsumerSnapshot(String vhost, String queue, String consumerTag, String connection, int channel,
+                            String user, boolean ackRequired, boolean exclusive, int prefetchCount, int priority) {
+    }
+
+    /**
+     * One binding.
+     *
+     * @param destinationType "queue" or "exchange"
+     */
+    record BindingSnapshot(String vhost, String source, String destination, String destinationType,
+                           String routingKey, Map<String, Object> arguments) {
     }
 
     /** One exchange as declared. */

@@ -3,7 +3,11 @@ package io.ferrymq.core;
 import io.ferrymq.common.Clock;
 import io.ferrymq.core.alarm.Alarms;
 import io.ferrymq.core.alarm.MemoryMonitor;
-import io.ferrymq.core.auth.UserStore;
+import io.ferrymq.core.auth.AccessControl;
+import io.ferrymq.core.auth.Permission;
+import io.ferrymq.core.auth.User;
+import io.ferrymq.core.exchange.Binding;
+import io.ferrymq.core.exchange.Destination;
 import io.ferrymq.core.exchange.Exchange;
 import io.ferrymq.core.persist.Persistence;
 import io.ferrymq.core.queue.ClassicQueueType;
@@ -19,13 +23,17 @@ import io.ferrymq.core.session.SessionServices;
 import io.ferrymq.core.stats.BrokerStats;
 import io.ferrymq.core.timer.ClockScheduler;
 import io.ferrymq.core.timer.Scheduler;
+import io.ferrymq.core.stats.StoreStats;
 import io.ferrymq.core.vhost.Names;
 import io.ferrymq.core.vhost.VirtualHost;
+import io.ferrymq.core.vhost.VirtualHostInfo;
+import io.ferrymq.core.vhost.VirtualHosts;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -35,10 +43,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * docs/design/storage.md). Thread-safe. Work runs on the callers' threads (see {@link
  * io.ferrymq.core.queue.ClassicQueue} for the locking).
  */
-public final class LocalBroker implements Broker, BrokerView {
+public final class LocalBroker implements Broker, BrokerView, BrokerAdmin {
     public static final String DEFAULT_VHOST = "/";
+    private static final String ALL = ".*";
 
-    private final UserStore users = new UserStore();
+    private final AccessControl access;
     private final BrokerStats stats = new BrokerStats();
     private final Names names = new Names();
     private final Alarms alarms = new Alarms();
@@ -49,7 +58,7 @@ public final class LocalBroker implements Broker, BrokerView {
     private final QueueContext queueContext;
     private final SessionServices services;
     private final Map<String, QueueType> queueTypes;
-    private final Map<String, VirtualHost> vhosts = new ConcurrentHashMap<>();
+    private final VirtualHosts vhosts;
     private final Set<LocalConnection> connections = ConcurrentHashMap.newKeySet();
     /** Connection and consumer ids: unique, never 0 (0 means "no owner" and "basic.get"). */
     private final AtomicLong ids = new AtomicLong();
@@ -84,14 +93,28 @@ public final class LocalBroker implements Broker, BrokerView {
         Scheduler timers = scheduler == null ? ownScheduler : scheduler;
         this.queueContext = new QueueContext(clock, memory, stats, persistence, timers, QueueHost.NONE,
                 config.queueResidentBytes());
+        this.access = new AccessControl(persistence);
         this.services = new SessionServices(stats, names, config.maxMessageSizeBytes(), ids::incrementAndGet,
-                new DirectReplyTo(), clock, timers, config.consumerTimeoutMillis());
+                new DirectReplyTo(), clock, timers, config.consumerTimeoutMillis(), access.permissions());
         QueueType classic = new ClassicQueueType();
         QueueType quorum = new QuorumQueueType();
         this.queueTypes = Map.of(classic.name(), classic, quorum.name(), quorum);
-        users.put(config.defaultUser(), config.defaultPassword());
-        addVirtualHost(DEFAULT_VHOST);
+        this.vhosts = new VirtualHosts(queueContext, queueTypes, names);
         Recovery.run(this, persistence);
+        if (access.hasNoUsers()) {
+            createDefaults(config);
+        }
+    }
+
+    /**
+     * A fresh node (no user stored) gets what RabbitMQ creates at first start: the vhost {@code /} and the default
+     * user, administrator, with every permission there. Later starts keep what operators changed, so the
+     * configured default user and password only matter the first time.
+     */
+    private void createDefaults(BrokerConfig config) {
+        addVirtualHost(DEFAULT_VHOST);
+        access.putUser(config.defaultUser(), config.defaultPassword(), Set.of(User.ADMINISTRATOR));
+        access.setPermission(new Permission(config.defaultUser(), DEFAULT_VHOST, ALL, ALL, ALL));
     }
 
     /** The resource alarms; monitors outside the core (the disk's) raise theirs here. */
@@ -105,7 +128,7 @@ public final class LocalBroker implements Broker, BrokerView {
 
     @Override
     public void authenticate(String username, String password, boolean fromLoopback) {
-        users.authenticate(username, password, fromLoopback);
+        access.users().authenticate(username, password, fromLoopback);
     }
 
     @Override
@@ -113,13 +136,36 @@ public final class LocalBroker implements Broker, BrokerView {
         if (shutdown) {
             throw new BrokerException(Condition.CONNECTION_FORCED, "the broker is shutting down: reconnect later");
         }
-        VirtualHost host = vhosts.get(vhost);
+        VirtualHost host = vhosts.find(vhost);
         if (host == null) {
             throw new BrokerException(Condition.NOT_ALLOWED, "vhost '" + vhost + "' not found: connect to an "
                     + "existing virtual host such as '" + DEFAULT_VHOST + "'");
         }
-        LocalConnection connection = new LocalConnection(ids.incrementAndGet(), info, host, services,
-                connections::remove);
+        access.permissions().checkVhost(info.user(), vhost);
+        return register(new LocalConnection(ids.incrementAndGet(), info, host, services, connections::remove));
+    }
+
+    @Override
+    public BrokerConnection connectTrusted(ConnectionInfo info, String vhost) {
+        if (shutdown) {
+            throw new BrokerException(Condition.CONNECTION_FORCED, "the broker is shutting down: reconnect later");
+        }
+        return register(new LocalConnection(ids.incrementAndGet(), info, vhosts.get(vhost), services.trusted(),
+                connections::remove));
+    }
+
+    @Override
+    public void closeConnection(String id, String reason) {
+        for (LocalConnection connection : List.copyOf(connections)) {
+            if (connection.info().id().equals(id)) {
+                connection.forceClose(reason);
+                return;
+            }
+        }
+        throw new BrokerException(Condition.NOT_FOUND, "no connection '" + id + "'");
+    }
+
+    private LocalConnection register(LocalConnection connection) {
         connections.add(connection);
         return connection;
     }
@@ -146,35 +192,70 @@ public final class LocalBroker implements Broker, BrokerView {
         }
     }
 
-    /** Creates a virtual host with the predeclared exchanges; no-op when it exists. */
+    /** Creates a virtual host with the predeclared exchanges (durably, no description); no-op when it exists. */
     public void addVirtualHost(String name) {
-        vhosts.computeIfAbsent(name, n -> new VirtualHost(n, queueContext, queueTypes, names));
+        if (vhosts.find(name) == null) {
+            vhosts.put(new VirtualHostInfo(name, "", List.of()));
+        }
     }
 
     /** The virtual host, or NOT_FOUND. */
     public VirtualHost virtualHost(String name) {
-        VirtualHost host = vhosts.get(name);
-        if (host == null) {
-            throw new BrokerException(Condition.NOT_FOUND, "no vhost '" + name + "'");
-        }
-        return host;
+        return vhosts.get(name);
     }
 
-    public UserStore users() {
-        return users;
+    /** The registry itself, for recovery. */
+    VirtualHosts vhosts() {
+        return vhosts;
+    }
+
+    // ---- BrokerAdmin
+
+    @Override
+    public AccessControl access() {
+        return access;
+    }
+
+    @Override
+    public List<VirtualHostInfo> virtualHostInfos() {
+        return vhosts.infos();
+    }
+
+    @Override
+    public CompletableFuture<Void> putVirtualHost(VirtualHostInfo info) {
+        return vhosts.put(info);
+    }
+
+    @Override
+    public CompletableFuture<Void> deleteVirtualHost(String name) {
+        VirtualHost host = vhosts.get(name);
+        for (LocalConnection connection : List.copyOf(connections)) {
+            if (connection.vhost().equals(name)) {
+                connection.forceClose("vhost '" + name + "' is deleted");
+            }
+        }
+        for (Queue queue : host.queues()) {
+            host.deleteQueue(queue, false, false);
+        }
+        for (Exchange exchange : host.exchanges()) {
+            if (!exchange.isDefault() && !exchange.name().startsWith(Names.RESERVED_PREFIX)) {
+                host.deleteExchange(exchange.name(), false);
+            }
+        }
+        return CompletableFuture.allOf(host.topologyBarrier(), access.clearVhost(name), vhosts.remove(name));
     }
 
     // ---- BrokerView
 
     @Override
     public List<String> virtualHosts() {
-        return List.copyOf(vhosts.keySet());
+        return vhosts.infos().stream().map(VirtualHostInfo::name).toList();
     }
 
     @Override
     public List<QueueSnapshot> queues() {
         List<QueueSnapshot> all = new ArrayList<>();
-        for (VirtualHost host : vhosts.values()) {
+        for (VirtualHost host : vhosts.all()) {
             for (Queue queue : host.queues()) {
                 QueueSettings s = queue.settings();
                 all.add(new QueueSnapshot(s.vhost(), s.name(), s.type(), s.durable(), s.exclusive(), s.autoDelete(),
@@ -187,7 +268,7 @@ public final class LocalBroker implements Broker, BrokerView {
     @Override
     public List<ExchangeSnapshot> exchanges() {
         List<ExchangeSnapshot> all = new ArrayList<>();
-        for (VirtualHost host : vhosts.values()) {
+        for (VirtualHost host : vhosts.all()) {
             for (Exchange x : host.exchanges()) {
                 all.add(new ExchangeSnapshot(x.vhost(), x.name(), x.type().wireName(), x.durable(), x.autoDelete(),
                         x.internal(), x.arguments()));
@@ -207,7 +288,40 @@ public final class LocalBroker implements Broker, BrokerView {
         for (LocalConnection connection : connections) {
             ConnectionInfo info = connection.info();
             all.add(new ConnectionSnapshot(info.id(), info.user(), connection.vhost(), info.remoteAddress(),
-                    info.protocol(), connection.sessionCount()));
+                    info.protocol(), connection.sessionCount(), info.clientProperties()));
+        }
+        return all;
+    }
+
+    @Override
+    public List<ChannelSnapshot> channels() {
+        List<ChannelSnapshot> all = new ArrayList<>();
+        for (LocalConnection connection : connections) {
+            connection.sessions().forEach(session -> all.add(session.snapshot()));
+        }
+        return all;
+    }
+
+    @Override
+    public List<ConsumerSnapshot> consumers() {
+        List<ConsumerSnapshot> all = new ArrayList<>();
+        for (LocalConnection connection : connections) {
+            connection.sessions().forEach(session -> all.addAll(session.consumerSnapshots()));
+        }
+        return all;
+    }
+
+    @Override
+    public List<BindingSnapshot> bindings() {
+        List<BindingSnapshot> all = new ArrayList<>();
+        for (VirtualHost host : vhosts.all()) {
+            for (Binding b : host.bindings()) {
+                boolean toQueue = b.destination() instanceof Destination.ToQueue;
+                String destination = b.destination() instanceof Destination.ToQueue q ? q.queue().name()
+                        : ((Destination.ToExchange) b.destination()).exchange().name();
+                all.add(new BindingSnapshot(host.name(), b.source().name(), destination,
+                        toQueue ? "queue" : "exchange", b.routingKey(), b.arguments()));
+            }
         }
         return all;
     }
@@ -218,8 +332,18 @@ public final class LocalBroker implements Broker, BrokerView {
     }
 
     @Override
+    public StoreStats storeStats() {
+        return persistence.stats();
+    }
+
+    @Override
     public long memoryUsedBytes() {
         return memory.usedBytes();
+    }
+
+    @Override
+    public long memoryLimitBytes() {
+        return memory.limitBytes();
     }
 
     @Override

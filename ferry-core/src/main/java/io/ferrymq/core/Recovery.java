@@ -5,6 +5,7 @@ import io.ferrymq.core.persist.Persistence;
 import io.ferrymq.core.persist.RecoveryHandler;
 import io.ferrymq.core.queue.Queue;
 import io.ferrymq.core.vhost.VirtualHost;
+import io.ferrymq.core.vhost.VirtualHostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,7 @@ final class Recovery implements RecoveryHandler {
     private final List<Record> exchanges = new ArrayList<>();
     private final List<Record> queueRecords = new ArrayList<>();
     private final List<Record> bindings = new ArrayList<>();
+    private final List<Record> access = new ArrayList<>();
     private final Map<Long, Queue> queues = new HashMap<>();
     /** Removals found while the store replays, done once it is open. */
     private final List<Runnable> cleanUp = new ArrayList<>();
@@ -39,7 +41,8 @@ final class Recovery implements RecoveryHandler {
     private long restored;
     private long orphans;
 
-    private record Record(long key, byte[] bytes) {
+    /** A metadata record as the store held it. */
+    record Record(long key, byte[] bytes) {
     }
 
     private Recovery(LocalBroker broker, Persistence persistence) {
@@ -57,11 +60,18 @@ final class Recovery implements RecoveryHandler {
         record.duplicate().get(bytes);
         Record copy = new Record(key, bytes);
         try {
-            switch (BrokerRecords.kind(ByteBuffer.wrap(bytes))) {
+            int kind = BrokerRecords.kind(ByteBuffer.wrap(bytes));
+            switch (kind) {
                 case BrokerRecords.EXCHANGE -> exchanges.add(copy);
                 case BrokerRecords.QUEUE -> queueRecords.add(copy);
                 case BrokerRecords.BINDING -> bindings.add(copy);
-                default -> drop(copy, "unknown record kind");
+                default -> {
+                    if (AccessRecovery.takes(kind)) {
+                        access.add(copy);
+                    } else {
+                        drop(copy, "unknown record kind");
+                    }
+                }
             }
         } catch (RuntimeException e) {
             drop(copy, e.getMessage());
@@ -106,6 +116,8 @@ final class Recovery implements RecoveryHandler {
             return;
         }
         topologyRestored = true;
+        // vhosts, users and permissions before the topology that lives in the vhosts
+        AccessRecovery.run(broker, access, key -> cleanUp.add(() -> persistence.remove(key)));
         for (Record record : exchanges) {
             try {
                 BrokerRecords.ExchangeRecord exchange = BrokerRecords.readExchange(ByteBuffer.wrap(record.bytes()));
@@ -136,9 +148,17 @@ final class Recovery implements RecoveryHandler {
         }
     }
 
+    /**
+     * The vhost a record names. A store written before vhosts were stored names vhosts it has no record of: they
+     * are made in memory now and written once the store is open.
+     */
     private VirtualHost host(String vhost) {
-        broker.addVirtualHost(vhost);
-        return broker.virtualHost(vhost);
+        VirtualHost found = broker.vhosts().find(vhost);
+        if (found == null) {
+            found = broker.vhosts().adopt(vhost);
+            cleanUp.add(() -> broker.vhosts().put(new VirtualHostInfo(vhost, "", List.of())));
+        }
+        return found;
     }
 
     private void drop(Record record, String why) {

@@ -1,11 +1,13 @@
 package io.ferrymq.core;
 
 import io.ferrymq.core.auth.PasswordHash;
+import io.ferrymq.core.auth.Permission;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 import static io.ferrymq.core.Fixtures.broker;
 import static io.ferrymq.core.Fixtures.failure;
@@ -31,7 +33,7 @@ class AuthenticationTest {
 
     @Test
     void otherUsersMayConnectFromAnywhere() {
-        broker.users().put("app", "s3cret");
+        broker.access().putUser("app", "s3cret", Set.of());
         broker.authenticate("app", "s3cret", false);
         failure(Condition.ACCESS_REFUSED, () -> broker.authenticate("app", "S3cret", false));
     }
@@ -52,6 +54,7 @@ class AuthenticationTest {
         assertThat(failure(Condition.NOT_ALLOWED, () -> broker.connect(info, "staging")))
                 .startsWith("vhost 'staging' not found");
         broker.addVirtualHost("staging");
+        broker.access().setPermission(new Permission("guest", "staging", ".*", ".*", ".*"));
         assertThat(broker.connect(info, "staging").vhost()).isEqualTo("staging");
         assertThat(broker.virtualHosts()).containsExactlyInAnyOrder("/", "staging");
     }

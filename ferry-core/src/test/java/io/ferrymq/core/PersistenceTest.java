@@ -158,7 +158,8 @@ class PersistenceTest {
         try (JournalPersistence store = JournalPersistence.at(dir, STORE)) {
             LocalBroker broker = new LocalBroker(CONFIG, clock, store);
             assertThat(store.journal().recovery().entries()).isZero();
-            assertThat(store.journal().recovery().metadata()).isZero();
+            // only the default vhost, user and permission remain
+            assertThat(store.journal().recovery().metadata()).isEqualTo(3);
             assertThat(broker.queues()).isEmpty();
             assertThat(broker.exchanges()).noneMatch(x -> x.name().equals("orders-x"));
             broker.shutdown();

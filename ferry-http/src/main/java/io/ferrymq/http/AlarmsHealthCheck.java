@@ -4,6 +4,8 @@ import io.ferrymq.core.AlarmListener;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * {@code GET /api/health/checks/alarms}: 200 while no resource alarm blocks publishers, 503 with the alarm's reason
@@ -24,12 +26,13 @@ final class AlarmsHealthCheck implements Endpoint, AlarmListener {
     }
 
     @Override
-    public ApiResponse handle(ApiRequest request) {
+    public CompletionStage<ApiResponse> handle(ApiRequest request) {
         String reason = alarmReason;
         if (reason == null) {
-            return ApiResponse.ok(new Health("ok", null));
+            return CompletableFuture.completedFuture(ApiResponse.ok(new Health("ok", null)));
         }
-        return new ApiResponse(HttpResponseStatus.SERVICE_UNAVAILABLE, new Health("failed", reason), Map.of());
+        return CompletableFuture.completedFuture(new ApiResponse(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                new Health("failed", reason), Map.of()));
     }
 
     /** {@code reason} is left out of the JSON while it is null. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.ferrymq.core.Broker;
+import io.ferrymq.core.BrokerAdmin;
 import io.ferrymq.core.BrokerView;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -14,7 +15,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -37,23 +37,27 @@ public final class HttpServer implements AutoCloseable {
     private final int port;
     private final Broker broker;
     private final AlarmsHealthCheck alarms = new AlarmsHealthCheck();
+    private final MessageRates rates;
     private final HttpApiHandler handler;
     private EventLoopGroup eventLoop;
     private Channel serverChannel;
 
     /**
      * @param port   0 picks a free port; {@link #start()} returns the one bound
-     * @param broker checks credentials and reports alarms
+     * @param broker checks credentials, reports alarms, runs operations as the requesting user
      * @param view   what the endpoints report about queues, exchanges and connections
+     * @param admin  users, vhosts and permissions
      */
-    public HttpServer(String host, int port, Broker broker, BrokerView view, NodeInfo node) {
+    public HttpServer(String host, int port, Broker broker, BrokerView view, BrokerAdmin admin, NodeInfo node) {
         this.host = host;
         this.port = port;
         this.broker = broker;
-        var router = new Router(List.of(
-                new Route(HttpMethod.GET, "/api/overview", new OverviewEndpoint(node, view)),
-                new Route(HttpMethod.GET, "/api/health/checks/alarms", alarms)));
-        this.handler = new HttpApiHandler(new BasicAuthenticator(broker), router, jsonMapper());
+        this.rates = new MessageRates(view);
+        var router = new Router(ManagementApi.routes(broker, view, admin, node, alarms, rates));
+        var publicRoutes = new Router(List.of(Route.get("/metrics", Route.Access.PUBLIC,
+                new PrometheusMetrics(view))));
+        this.handler = new HttpApiHandler(new BasicAuthenticator(broker, admin.access().users()), router,
+                publicRoutes, jsonMapper());
     }
 
     /**
@@ -86,6 +90,8 @@ public final class HttpServer implements AutoCloseable {
             throw bindFailed instanceof IOException io ? io : new IOException(bindFailed);
         }
         broker.addAlarmListener(alarms);
+        eventLoop.scheduleAtFixedRate(rates::sample, MessageRates.INTERVAL_SECONDS, MessageRates.INTERVAL_SECONDS,
+                TimeUnit.SECONDS);
         return (InetSocketAddress) serverChannel.localAddress();
     }
 

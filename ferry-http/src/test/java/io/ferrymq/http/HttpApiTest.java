@@ -16,6 +16,7 @@ import io.ferrymq.core.PublishOutcome;
 import io.ferrymq.core.PublishRequest;
 import io.ferrymq.core.QueueDeclaration;
 import io.ferrymq.core.Session;
+import io.ferrymq.core.auth.User;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -34,6 +35,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,11 +52,12 @@ class HttpApiTest {
     private final LocalBroker broker = new LocalBroker(
             new BrokerConfig("admin", "secret", WATERMARK, BrokerConfig.DEFAULT_MAX_MESSAGE_SIZE), Clock.system());
     private final AlarmsHealthCheck alarms = new AlarmsHealthCheck();
-    private final HttpApiHandler handler = new HttpApiHandler(new BasicAuthenticator(broker),
-            new Router(List.of(
-                    new Route(HttpMethod.GET, "/api/overview", new OverviewEndpoint(
-                            new NodeInfo("1.2.3", "ferry@box", List.of(new Listener("amqp", 5672))), broker)),
-                    new Route(HttpMethod.GET, "/api/health/checks/alarms", alarms))),
+    private final HttpApiHandler handler = new HttpApiHandler(
+            new BasicAuthenticator(broker, broker.access().users()),
+            new Router(ManagementApi.routes(broker, broker, broker,
+                    new NodeInfo("1.2.3", "ferry@box", List.of(new Listener("amqp", 5672))), alarms,
+                    new MessageRates(broker))),
+            new Router(List.of(Route.get("/metrics", Route.Access.PUBLIC, new PrometheusMetrics(broker)))),
             HttpServer.jsonMapper());
     private final List<EmbeddedChannel> channels = new ArrayList<>();
     private final EmbeddedChannel channel = channel(LOOPBACK_CLIENT);
@@ -93,12 +96,52 @@ class HttpApiTest {
         assertThat(response.status().code()).isEqualTo(200);
         assertThat(response.headers().get(HttpHeaderNames.CONTENT_TYPE)).isEqualTo("application/json");
         // exchanges: the default one and amq.direct, amq.fanout, amq.topic, amq.headers, amq.match of vhost "/"
-        assertThat(body(response)).isEqualTo(json.readTree("""
-                {"product_name": "FerryMQ", "product_version": "1.2.3", "node": "ferry@box",
-                 "listeners": [{"protocol": "amqp", "port": 5672}, {"protocol": "http", "port": 15672}],
-                 "object_totals": {"connections": 2, "exchanges": 6, "queues": 2, "consumers": 3},
-                 "queue_totals": {"messages": 8, "messages_ready": 7, "messages_unacknowledged": 1}}
-                """));
+        JsonNode overview = body(response);
+        assertThat(overview.get("product_name").asText()).isEqualTo("FerryMQ");
+        assertThat(overview.get("product_version").asText()).isEqualTo("1.2.3");
+        assertThat(overview.get("node").asText()).isEqualTo("ferry@box");
+        assertThat(overview.get("listeners")).isEqualTo(json.readTree("""
+                [{"protocol": "amqp", "port": 5672, "node": "ferry@box"},
+                 {"protocol": "http", "port": 15672, "node": "ferry@box"}]"""));
+        assertThat(overview.get("object_totals")).isEqualTo(json.readTree("""
+                {"connections": 2, "channels": 1, "exchanges": 6, "queues": 2, "consumers": 3}"""));
+        assertThat(overview.get("queue_totals")).isEqualTo(json.readTree("""
+                {"messages": 8, "messages_ready": 7, "messages_unacknowledged": 1}"""));
+        assertThat(overview.at("/message_stats/publish").asLong()).isEqualTo(8);
+        assertThat(overview.at("/message_stats/publish_details/rate").isNumber()).isTrue();
+    }
+
+    @Test
+    void metricsNeedNoCredentialsAndAreText() {
+        FullHttpResponse response = send(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET,
+                "/metrics"));
+
+        assertThat(response.status().code()).isEqualTo(200);
+        assertThat(response.headers().get(HttpHeaderNames.CONTENT_TYPE)).isEqualTo(PrometheusMetrics.CONTENT_TYPE);
+        assertThat(response.content().toString(StandardCharsets.UTF_8)).contains("ferrymq_connections");
+        response.release();
+    }
+
+    @Test
+    void aUserWithoutAManagementTagIs401AsInRabbitMq() throws IOException {
+        broker.access().putUser("app", "pw", Set.of());
+
+        FullHttpResponse response = send(get("/api/overview", "app", "pw"));
+
+        assertThat(response.status().code()).isEqualTo(401);
+        assertThat(body(response).get("reason").asText()).isEqualTo("Not management user");
+    }
+
+    @Test
+    void administratorRoutesAre403ForOtherUsers() throws IOException {
+        broker.access().putUser("watcher", "pw", Set.of(User.MONITORING));
+
+        FullHttpResponse users = send(get("/api/users", "watcher", "pw"));
+
+        assertThat(users.status().code()).isEqualTo(403);
+        assertThat(body(users)).isEqualTo(json.readTree("""
+                {"error": "access_refused", "reason": "user 'watcher' needs the tag administrator for this"}"""));
+        assertThat(send(get("/api/nodes", "watcher", "pw")).status().code()).isEqualTo(200);
     }
 
     @Test
@@ -125,7 +168,7 @@ class HttpApiTest {
 
     @Test
     void theLoopbackOnlyGuestMayUseTheApiFromLoopbackOnly() throws IOException {
-        broker.users().put("guest", "guest");
+        broker.access().putUser("guest", "guest", Set.of(User.MANAGEMENT));
         EmbeddedChannel remote = channel(new InetSocketAddress("192.0.2.7", 50123));
 
         assertThat(send(get("/api/overview", "guest", "guest")).status().code()).isEqualTo(200);
@@ -157,7 +200,7 @@ class HttpApiTest {
 
     @Test
     void unknownPathsAre404Json() throws IOException {
-        FullHttpResponse response = send(get("/api/queues", "admin", "secret"));
+        FullHttpResponse response = send(get("/api/nothing", "admin", "secret"));
 
         assertThat(response.status().code()).isEqualTo(404);
         assertThat(body(response).get("error").asText()).isEqualTo("not_found");

@@ -4,6 +4,7 @@ import io.ferrymq.amqp.AmqpServer;
 import io.ferrymq.amqp.AmqpServerConfig;
 import io.ferrymq.common.Clock;
 import io.ferrymq.core.Broker;
+import io.ferrymq.core.BrokerAdmin;
 import io.ferrymq.core.BrokerConfig;
 import io.ferrymq.core.LocalBroker;
 import io.ferrymq.core.alarm.DiskMonitor;
@@ -96,7 +97,7 @@ public final class FerryServer implements AutoCloseable {
 
             var node = new NodeInfo(FerryVersion.current(), nodeName,
                     List.of(new Listener("amqp", amqpAddress.getPort())));
-            var http = new HttpServer(config.httpHost(), config.httpPort(), broker, broker, node);
+            var http = new HttpServer(config.httpHost(), config.httpPort(), broker, broker, broker, node);
             InetSocketAddress httpAddress = listen(config.httpHost(), config.httpPort(), http::start);
             started.push(http);
             log.info("HTTP API on http://{}:{}/api/", HostNames.forUrl(config.httpHost()), httpAddress.getPort());
@@ -123,6 +124,11 @@ public final class FerryServer implements AutoCloseable {
     /** The disk alarm's monitor: its limit can be changed while the node runs. */
     public DiskMonitor diskMonitor() {
         return disk;
+    }
+
+    /** Users, permissions and vhosts of the running node, for tests and embedding applications. */
+    public BrokerAdmin admin() {
+        return broker;
     }
 
     public ServerConfig config() {

@@ -45,8 +45,8 @@ class FerryBrokerExtensionIT {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body())
                 .contains("\"product_name\":\"FerryMQ\"")
-                .contains("{\"protocol\":\"amqp\",\"port\":" + broker.amqpPort() + "}")
-                .contains("{\"protocol\":\"http\",\"port\":" + broker.httpPort() + "}");
+                .contains("{\"protocol\":\"amqp\",\"port\":" + broker.amqpPort() + ",")
+                .contains("{\"protocol\":\"http\",\"port\":" + broker.httpPort() + ",");
     }
 
     @Test

@@ -53,6 +53,11 @@ public final class MemoryMonitor {
                 + "): publishers are blocked until consumers drain queues";
     }
 
+    /** The high watermark: above it, publishers are blocked. */
+    public long limitBytes() {
+        return highWatermark;
+    }
+
     public long usedBytes() {
         return used.get();
     }

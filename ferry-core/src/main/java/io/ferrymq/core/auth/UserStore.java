@@ -3,34 +3,51 @@ package io.ferrymq.core.auth;
 import io.ferrymq.core.BrokerException;
 import io.ferrymq.core.Condition;
 
-import java.security.SecureRandom;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/**
- * Users and their password hashes, in memory (persisted with the rest of the metadata later).
- * Thread-safe.
- */
+/** Users by name, in memory; {@link AccessControl} keeps them durable. Thread-safe. */
 public final class UserStore {
     /** As RabbitMQ's default {@code loopback_users}: these may only log in from a loopback address. */
     private static final Set<String> LOOPBACK_USERS = Set.of("guest");
 
-    private final Map<String, PasswordHash> users = new ConcurrentHashMap<>();
-    private final SecureRandom random = new SecureRandom();
+    private final Map<String, User> users = new ConcurrentHashMap<>();
 
-    /** Adds a user or replaces its password. */
-    public void put(String username, String password) {
-        users.put(username, PasswordHash.of(password, random));
+    /** Adds a user or replaces it. */
+    void put(User user) {
+        users.put(user.name(), user);
+    }
+
+    /** Returns the removed user, or null. */
+    User remove(String name) {
+        return users.remove(name);
+    }
+
+    /** The user, or null. */
+    public User get(String name) {
+        return users.get(name);
+    }
+
+    /** Every user, by name. */
+    public List<User> list() {
+        return users.values().stream().sorted(Comparator.comparing(User::name)).toList();
+    }
+
+    boolean isEmpty() {
+        return users.isEmpty();
     }
 
     /**
-     * @throws BrokerException ACCESS_REFUSED for an unknown user, a wrong password, or a loopback-only
-     *                         user connecting from elsewhere
+     * @throws BrokerException ACCESS_REFUSED for an unknown user, a wrong password, a user without a password, or
+     *                         a loopback-only user connecting from elsewhere
      */
     public void authenticate(String username, String password, boolean fromLoopback) {
-        PasswordHash hash = users.get(username);
-        if (hash == null || password == null || !hash.matches(password)) {
+        User user = users.get(username);
+        if (user == null || password == null || user.passwordHash() == null
+                || !user.passwordHash().matches(password)) {
             throw new BrokerException(Condition.ACCESS_REFUSED, "login refused for user '" + username
                     + "': wrong user name or password");
         }

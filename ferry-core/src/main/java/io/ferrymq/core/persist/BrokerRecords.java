@@ -45,6 +45,12 @@ import java.util.Map;
  * flags (bit 13 - i set when property i of the 14, in AMQP order, is present: bit 13 content-type ... bit 0
  * cluster-id), then each present property: strings as {@code str}, headers as {@code table}, delivery-mode and
  * priority as int32, timestamp as int64 epoch seconds; then the body as {@code bytes}</li>
+ * <li>user: {@code 0x20 0x01}, name {@code str}, has-password byte (0/1), when 1 the salt {@code bytes} and the
+ * SHA-256 digest {@code bytes}; then int32 tag count and each tag as {@code str}</li>
+ * <li>vhost: {@code 0x21 0x01}, name {@code str}, description {@code str}, int32 tag count and each tag as
+ * {@code str}</li>
+ * <li>permission: {@code 0x22 0x01}, user {@code str}, vhost {@code str}, configure, write and read patterns as
+ * {@code str}</li>
  * </ul>
  */
 public final class BrokerRecords {
@@ -52,6 +58,9 @@ public final class BrokerRecords {
     public static final byte QUEUE = 0x02;
     public static final byte BINDING = 0x03;
     public static final byte MESSAGE = 0x10;
+    public static final byte USER = 0x20;
+    public static final byte VHOST = 0x21;
+    public static final byte PERMISSION = 0x22;
     private static final byte VERSION = 1;
 
     private BrokerRecords() {
@@ -224,6 +233,69 @@ public final class BrokerRecords {
         return new Message(exchange, routingKey, properties, body);
     }
 
+    // ---- users, vhosts and permissions
+
+    /** A stored user; {@code salt} and {@code hash} are null for a user without a password. */
+    public record UserRecord(String name, byte[] salt, byte[] hash, List<String> tags) {
+    }
+
+    /** A stored virtual host. */
+    public record VhostRecord(String name, String description, List<String> tags) {
+    }
+
+    /** A stored permission of one user in one vhost. */
+    public record PermissionRecord(String user, String vhost, String configure, String write, String read) {
+    }
+
+    public static byte[] user(UserRecord r) {
+        Out out = new Out(USER);
+        out.str(r.name());
+        out.u8(r.hash() == null ? 0 : 1);
+        if (r.hash() != null) {
+            out.blob(r.salt());
+            out.blob(r.hash());
+        }
+        out.strings(r.tags());
+        return out.bytes();
+    }
+
+    public static UserRecord readUser(ByteBuffer record) {
+        In in = new In(record, USER);
+        String name = in.str();
+        boolean hasPassword = in.u8() == 1;
+        byte[] salt = hasPassword ? in.blob() : null;
+        byte[] hash = hasPassword ? in.blob() : null;
+        return new UserRecord(name, salt, hash, in.strings());
+    }
+
+    public static byte[] vhost(VhostRecord r) {
+        Out out = new Out(VHOST);
+        out.str(r.name());
+        out.str(r.description());
+        out.strings(r.tags());
+        return out.bytes();
+    }
+
+    public static VhostRecord readVhost(ByteBuffer record) {
+        In in = new In(record, VHOST);
+        return new VhostRecord(in.str(), in.str(), in.strings());
+    }
+
+    public static byte[] permission(PermissionRecord r) {
+        Out out = new Out(PERMISSION);
+        out.str(r.user());
+        out.str(r.vhost());
+        out.str(r.configure());
+        out.str(r.write());
+        out.str(r.read());
+        return out.bytes();
+    }
+
+    public static PermissionRecord readPermission(ByteBuffer record) {
+        In in = new In(record, PERMISSION);
+        return new PermissionRecord(in.str(), in.str(), in.str(), in.str(), in.str());
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> castTable(Map<?, ?> map) {
         return (Map<String, Object>) map;
@@ -298,6 +370,11 @@ public final class BrokerRecords {
             } else {
                 blob(s.getBytes(StandardCharsets.UTF_8));
             }
+        }
+
+        void strings(List<String> strings) {
+            i32(strings.size());
+            strings.forEach(this::str);
         }
 
         void table(Map<String, Object> table) {
@@ -433,6 +510,18 @@ public final class BrokerRecords {
                 return null;
             }
             return new String(blob(), StandardCharsets.UTF_8);
+        }
+
+        List<String> strings() {
+            int count = buf.getInt();
+            if (count < 0 || count > buf.remaining()) {
+                throw new BadRecordException("list of " + count + " strings past the end of the record");
+            }
+            List<String> strings = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                strings.add(str());
+            }
+            return strings;
         }
 
         Map<String, Object> table() {

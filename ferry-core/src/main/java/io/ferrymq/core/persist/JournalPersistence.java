@@ -4,7 +4,9 @@ import io.ferrymq.store.Durability;
 import io.ferrymq.store.StoreConfig;
 import io.ferrymq.store.file.DiskFiles;
 import io.ferrymq.store.file.StoreFiles;
+import io.ferrymq.core.stats.StoreStats;
 import io.ferrymq.store.journal.Journal;
+import io.ferrymq.store.journal.JournalStats;
 import io.ferrymq.store.journal.RecoveryReport;
 import io.ferrymq.store.journal.RelocationListener;
 import io.ferrymq.store.journal.ReplayHandler;
@@ -187,6 +189,17 @@ public final class JournalPersistence implements Persistence {
         }
         CompletableFuture<?>[] pending = chainedDeletes.toArray(new CompletableFuture<?>[0]);
         return CompletableFuture.allOf(pending).thenCompose(done -> journal().sync());
+    }
+
+    @Override
+    public StoreStats stats() {
+        Journal open = journal;
+        if (open == null) {
+            return StoreStats.NONE;
+        }
+        JournalStats stats = open.stats();
+        return new StoreStats(stats.log().fsyncs(), stats.log().records(), stats.log().bytes(), stats.segments(),
+                stats.diskBytes());
     }
 
     /** Waits for what was submitted, writes the clean-shutdown marker; nothing to do when never opened. */

@@ -1,5 +1,7 @@
 package io.ferrymq.core.persist;
 
+import io.ferrymq.core.stats.StoreStats;
+
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 
@@ -54,6 +56,11 @@ public interface Persistence extends AutoCloseable {
      *                                      opened (an unknown format version, a locked or unreadable file)
      */
     void recover(RecoveryHandler handler);
+
+    /** The store's counters for metrics; {@link StoreStats#NONE} without a store. */
+    default StoreStats stats() {
+        return StoreStats.NONE;
+    }
 
     @Override
     void close();

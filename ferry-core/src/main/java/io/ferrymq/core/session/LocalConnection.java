@@ -27,6 +27,7 @@ public final class LocalConnection implements BrokerConnection {
     private final Set<LocalSession> sessions = ConcurrentHashMap.newKeySet();
     private final Set<Queue> exclusiveQueues = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Consumer<String> forcedCloseListener = reason -> { };
 
     /**
      * @param id       broker-unique, never {@link io.ferrymq.core.queue.QueueSettings#NOT_EXCLUSIVE}: owns
@@ -56,11 +57,11 @@ public final class LocalConnection implements BrokerConnection {
     }
 
     @Override
-    public Session openSession() {
+    public Session openSession(int number) {
         if (closed.get()) {
             throw new BrokerException(Condition.COMMAND_INVALID, "connection '" + info.id() + "' is closed");
         }
-        LocalSession session = new LocalSession(this, vhost, services);
+        LocalSession session = new LocalSession(this, number, vhost, services);
         sessions.add(session);
         return session;
     }
@@ -69,9 +70,29 @@ public final class LocalConnection implements BrokerConnection {
         return sessions.size();
     }
 
+    /** The open sessions, by number. */
+    public List<LocalSession> sessions() {
+        return sessions.stream().sorted(java.util.Comparator.comparingInt(LocalSession::number)).toList();
+    }
+
+    @Override
+    public void onForcedClose(Consumer<String> listener) {
+        forcedCloseListener = listener;
+    }
+
     @Override
     public void close() {
         terminate(null);
+    }
+
+    /**
+     * An operator's close: the protocol adapter is told to close its transport with {@code reason}, and the
+     * connection is terminated here at once (consumers told), so that what follows (deleting its vhost) does not
+     * race with its sessions.
+     */
+    public void forceClose(String reason) {
+        forcedCloseListener.accept(reason);
+        terminate(reason);
     }
 
     /**

@@ -2,6 +2,8 @@ package io.ferrymq.core.session;
 
 import io.ferrymq.common.message.FieldValues;
 import io.ferrymq.core.BrokerException;
+import io.ferrymq.core.BrokerView;
+import io.ferrymq.core.ConnectionInfo;
 import io.ferrymq.core.Condition;
 import io.ferrymq.core.ConsumeSpec;
 import io.ferrymq.core.DeliverySink;
@@ -14,6 +16,8 @@ import io.ferrymq.core.QueueDeclaration;
 import io.ferrymq.core.QueueDeclareResult;
 import io.ferrymq.core.Session;
 import io.ferrymq.core.SettleOp;
+import io.ferrymq.core.auth.Access;
+import io.ferrymq.core.auth.Resource;
 import io.ferrymq.core.exchange.Destination;
 import io.ferrymq.core.exchange.Exchange;
 import io.ferrymq.core.exchange.FieldEquality;
@@ -51,6 +55,7 @@ public final class LocalSession implements Session {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LocalSession.class);
 
     private final LocalConnection connection;
+    private final int number;
     private final VirtualHost vhost;
     private final SessionServices services;
     private final SessionLedger ledger;
@@ -66,8 +71,9 @@ public final class LocalSession implements Session {
     private String replyConsumerTag;
     private String replyToken;
 
-    LocalSession(LocalConnection connection, VirtualHost vhost, SessionServices services) {
+    LocalSession(LocalConnection connection, int number, VirtualHost vhost, SessionServices services) {
         this.connection = connection;
+        this.number = number;
         this.vhost = vhost;
         this.services = services;
         this.persistence = vhost.persistence();
@@ -97,26 +103,44 @@ public final class LocalSession implements Session {
 
     @Override
     public CompletionStage<Void> declareExchange(ExchangeDeclaration declaration) {
-        return run(() -> vhost.declareExchange(declaration));
+        return run(() -> {
+            if (!declaration.passive()) {
+                permit(exchange(declaration.name()), Access.CONFIGURE);
+                Object alternate = argument(declaration.arguments(), "alternate-exchange");
+                if (alternate != null) {
+                    // messages will flow from this exchange into the alternate one
+                    permit(exchange(declaration.name()), Access.READ);
+                    permit(exchange(alternate.toString()), Access.WRITE);
+                }
+            }
+            vhost.declareExchange(declaration);
+        });
     }
 
     @Override
     public CompletionStage<Void> deleteExchange(String exchange, boolean ifUnused) {
-        return run(() -> vhost.deleteExchange(exchange, ifUnused));
+        return run(() -> {
+            permit(exchange(exchange), Access.CONFIGURE);
+            vhost.deleteExchange(exchange, ifUnused);
+        });
     }
 
     @Override
     public CompletionStage<Void> bindExchange(String destination, String source, String routingKey,
                                               Map<String, Object> arguments) {
-        return run(() -> vhost.bind(new Destination.ToExchange(vhost.bindable(destination)), source, routingKey,
-                arguments));
+        return run(() -> {
+            permitBinding(exchange(destination), source);
+            vhost.bind(new Destination.ToExchange(vhost.bindable(destination)), source, routingKey, arguments);
+        });
     }
 
     @Override
     public CompletionStage<Void> unbindExchange(String destination, String source, String routingKey,
                                                 Map<String, Object> arguments) {
-        return run(() -> vhost.unbind(new Destination.ToExchange(vhost.bindable(destination)), source, routingKey,
-                arguments));
+        return run(() -> {
+            permitBinding(exchange(destination), source);
+            vhost.unbind(new Destination.ToExchange(vhost.bindable(destination)), source, routingKey, arguments);
+        });
     }
 
     @Override
@@ -126,11 +150,24 @@ public final class LocalSession implements Session {
                 return new QueueDeclareResult(declaration.name(), 0, 0);
             }
             QueueDeclaration effective = declaration;
-            if (declaration.passive() && declaration.name().isEmpty()) {
-                effective = new QueueDeclaration(lastDeclaredQueue(), true, declaration.durable(),
-                        declaration.exclusive(), declaration.autoDelete(), declaration.arguments());
+            boolean serverNamed = false;
+            if (declaration.name().isEmpty()) {
+                // a passive declare names the last declared queue; an active one gets a fresh name checked below
+                serverNamed = !declaration.passive();
+                effective = new QueueDeclaration(serverNamed ? vhost.newQueueName() : lastDeclaredQueue(),
+                        declaration.passive(), declaration.durable(), declaration.exclusive(),
+                        declaration.autoDelete(), declaration.arguments());
             }
-            Queue queue = vhost.declareQueue(effective, connection.id());
+            if (!effective.passive()) {
+                permit(queue(effective.name()), Access.CONFIGURE);
+                Object deadLetterExchange = argument(effective.arguments(), "x-dead-letter-exchange");
+                if (deadLetterExchange != null) {
+                    // messages will flow from this queue into the dead-letter exchange
+                    permit(queue(effective.name()), Access.READ);
+                    permit(exchange(deadLetterExchange.toString()), Access.WRITE);
+                }
+            }
+            Queue queue = vhost.declareQueue(effective, connection.id(), serverNamed);
             if (queue.settings().exclusive()) {
                 connection.ownExclusive(queue);
             }
@@ -144,6 +181,7 @@ public final class LocalSession implements Session {
                                            Map<String, Object> arguments) {
         return run(() -> {
             Queue target = useQueue(queue);
+            permitBinding(queue(target.name()), exchange);
             vhost.bind(new Destination.ToQueue(target), exchange, bindingKey(queue, routingKey, target), arguments);
         });
     }
@@ -153,6 +191,7 @@ public final class LocalSession implements Session {
                                              Map<String, Object> arguments) {
         return run(() -> {
             Queue target = useQueue(queue);
+            permitBinding(queue(target.name()), exchange);
             vhost.unbind(new Destination.ToQueue(target), exchange, bindingKey(queue, routingKey, target), arguments);
         });
     }
@@ -165,8 +204,10 @@ public final class LocalSession implements Session {
     @Override
     public CompletionStage<Integer> purgeQueue(String queue) {
         return call(() -> {
+            Queue target = useQueue(queue);
+            permit(queue(target.name()), Access.READ);
             long before = persistence.deletesRequested();
-            int count = useQueue(queue).purge();
+            int count = target.purge();
             noteDeletes(before);
             return count;
         });
@@ -176,6 +217,7 @@ public final class LocalSession implements Session {
     public CompletionStage<Integer> deleteQueue(String queue, boolean ifUnused, boolean ifEmpty) {
         return call(() -> {
             String name = queue.isEmpty() ? lastDeclaredQueue() : queue;
+            permit(queue(name), Access.CONFIGURE);
             Queue target = vhost.existingQueue(name);
             if (target == null) {
                 return 0;
@@ -204,8 +246,10 @@ public final class LocalSession implements Session {
             Expiry.checkExpiration(message);
             message = rewriteReplyTo(message);
             if (message.exchange().isEmpty() && DirectReplyTo.isReplyAddress(message.routingKey())) {
+                permit(exchange(""), Access.WRITE);
                 return CompletableFuture.completedFuture(reply(message));
             }
+            permit(exchange(message.exchange()), Access.WRITE);
             Exchange exchange = vhost.exchangeForPublish(message.exchange());
             if (transaction != null) {
                 CompletableFuture<PublishOutcome> outcome = new CompletableFuture<>();
@@ -303,6 +347,7 @@ public final class LocalSession implements Session {
                 return consumeReplies(tag, spec, sink);
             }
             Queue queue = useQueue(spec.queue());
+            permit(queue(queue.name()), Access.READ);
             SessionConsumer consumer = new SessionConsumer(ledger, services.consumerIds().getAsLong(), tag, queue,
                     sink, priority(spec, queue), spec.noAck(), spec.exclusive(), consumerPrefetch);
             if (!ledger.addConsumer(consumer)) {
@@ -384,8 +429,10 @@ public final class LocalSession implements Session {
     @Override
     public CompletionStage<GetResult> get(String queue, boolean noAck) {
         return call(() -> {
+            Queue source = useQueue(queue);
+            permit(queue(source.name()), Access.READ);
             long before = persistence.deletesRequested();
-            GetResult result = useQueue(queue).get(noAck, ledger::deliverGet);
+            GetResult result = source.get(noAck, ledger::deliverGet);
             noteDeletes(before);
             return result;
         });
@@ -568,6 +615,55 @@ public final class LocalSession implements Session {
         } catch (BrokerException inUseAgain) {
             // a consumer arrived since the last one left: the queue stays
         }
+    }
+
+    // ---- views (called from any thread: they read the ledger under its lock, and volatile-free fields that
+    // may lag, which a listing tolerates)
+
+    public int number() {
+        return number;
+    }
+
+    public BrokerView.ChannelSnapshot snapshot() {
+        ConnectionInfo info = connection.info();
+        return new BrokerView.ChannelSnapshot(info.id(), number, info.user(), vhost.name(),
+                ledger.consumers().size(), ledger.unackedCount(), consumerPrefetch, ledger.globalPrefetchCount(),
+                transaction != null);
+    }
+
+    public List<BrokerView.ConsumerSnapshot> consumerSnapshots() {
+        ConnectionInfo info = connection.info();
+        List<BrokerView.ConsumerSnapshot> all = new ArrayList<>();
+        for (SessionConsumer c : ledger.consumers()) {
+            all.add(new BrokerView.ConsumerSnapshot(vhost.name(), c.queue().name(), c.tag(), info.id(), number,
+                    info.user(), !c.noAck(), c.exclusive(), c.prefetch(), c.priority()));
+        }
+        return all;
+    }
+
+    // ---- permissions (RabbitMQ's model: see docs/OPERATIONS.md)
+
+    /** @throws BrokerException ACCESS_REFUSED when this connection's user may not */
+    private void permit(Resource resource, Access access) {
+        services.authorizer().check(connection.info().user(), resource, access);
+    }
+
+    /** A binding lets messages flow from the source exchange into the destination: write there, read here. */
+    private void permitBinding(Resource destination, String source) {
+        permit(destination, Access.WRITE);
+        permit(exchange(source), Access.READ);
+    }
+
+    private Resource queue(String name) {
+        return Resource.queue(vhost.name(), name);
+    }
+
+    private Resource exchange(String name) {
+        return Resource.exchange(vhost.name(), name);
+    }
+
+    private static Object argument(Map<String, Object> arguments, String name) {
+        return arguments == null ? null : arguments.get(name);
     }
 
     // ---- helpers

@@ -243,6 +243,34 @@ final class SessionLedger {
         }
     }
 
+    /** The consumers, for listings. */
+    List<SessionConsumer> consumers() {
+        lock.lock();
+        try {
+            return List.copyOf(consumers.values());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int unackedCount() {
+        lock.lock();
+        try {
+            return unacked.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int globalPrefetchCount() {
+        lock.lock();
+        try {
+            return globalPrefetch;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Whether settling frees credit for every consumer of the session, not just the delivery's. */
     boolean hasGlobalPrefetch() {
         lock.lock();

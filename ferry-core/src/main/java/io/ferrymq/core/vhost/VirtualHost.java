@@ -256,11 +256,13 @@ public final class VirtualHost {
     /**
      * queue.declare for the connection {@code connection}: creates the queue, or checks that the
      * existing one is the same (exclusive access first, then equivalence).
+     *
+     * @param serverNamed the name came from {@link #newQueueName()}, so its reserved prefix is allowed
      */
-    public Queue declareQueue(QueueDeclaration declaration, long connection) {
+    public Queue declareQueue(QueueDeclaration declaration, long connection, boolean serverNamed) {
         String queue = declaration.name();
         if (queue.isEmpty() && !declaration.passive()) {
-            queue = names.generate("amq.gen-");
+            queue = newQueueName();
         }
         Names.checkLength("queue", queue);
         topology.writeLock().lock();
@@ -277,7 +279,7 @@ public final class VirtualHost {
             if (declaration.passive()) {
                 throw new BrokerException(Condition.NOT_FOUND, "no queue '" + queue + "' in vhost '" + name + "'");
             }
-            if (!declaration.name().isEmpty()) {
+            if (!serverNamed && !declaration.name().isEmpty()) {
                 Names.checkNotReserved("queue", queue, name);
             }
             QueueType type = queueType(queue, declaration.arguments());
@@ -298,6 +300,11 @@ public final class VirtualHost {
         } finally {
             topology.writeLock().unlock();
         }
+    }
+
+    /** A fresh server-chosen queue name ({@code amq.gen-...}) for a declare without a name. */
+    public String newQueueName() {
+        return names.generate("amq.gen-");
     }
 
     private QueueType queueType(String queue, Map<String, Object> arguments) {

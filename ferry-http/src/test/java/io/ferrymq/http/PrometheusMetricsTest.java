@@ -1,0 +1,100 @@
+package io.ferrymq.http;
+
+import io.ferrymq.common.Clock;
+import io.ferrymq.common.message.MessageProperties;
+import io.ferrymq.core.BrokerConfig;
+import io.ferrymq.core.BrokerConnection;
+import io.ferrymq.core.ConnectionInfo;
+import io.ferrymq.core.LocalBroker;
+import io.ferrymq.core.Message;
+import io.ferrymq.core.PublishRequest;
+import io.ferrymq.core.QueueDeclaration;
+import io.ferrymq.core.Session;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code /metrics} in Prometheus' conventions, checked by Prometheus' own {@code promtool check metrics}. */
+class PrometheusMetricsTest {
+    private final LocalBroker broker = new LocalBroker(
+            new BrokerConfig("admin", "secret", 1L << 30, BrokerConfig.DEFAULT_MAX_MESSAGE_SIZE), Clock.system());
+    private final PrometheusMetrics metrics = new PrometheusMetrics(broker);
+    private final BrokerConnection connection = broker.connect(
+            new ConnectionInfo("c1", "admin", "127.0.0.1:1", "AMQP 0-9-1", Map.of()), "/");
+
+    @AfterEach
+    void close() {
+        connection.close();
+        broker.shutdown();
+    }
+
+    @Test
+    void exposesTheBrokersCountsPerQueueAndInTotal() {
+        Session session = connection.openSession(1);
+        declare(session, "orders");
+        declare(session, "invoices");
+        publish(session, "orders", "a");
+        publish(session, "orders", "b");
+        session.get("orders", false).toCompletableFuture().join();
+
+        String text = metrics.scrape();
+
+        assertThat(text).contains("ferrymq_connections 1.0", "ferrymq_channels 1.0", "ferrymq_queues 2.0",
+                "ferrymq_messages_published_total 2.0", "ferrymq_messages_delivered_total 1.0",
+                "ferrymq_messages_ready 1.0", "ferrymq_messages_unacked 1.0", "ferrymq_memory_alarm 0.0",
+                "ferrymq_store_fsyncs_total 0.0", "# TYPE ferrymq_memory_used_bytes gauge",
+                "ferrymq_queue_messages_ready{queue=\"orders\",vhost=\"/\"} 1.0",
+                "ferrymq_queue_messages_unacked{queue=\"orders\",vhost=\"/\"} 1.0",
+                "ferrymq_queue_messages_ready{queue=\"invoices\",vhost=\"/\"} 0.0");
+
+        session.deleteQueue("invoices", false, false).toCompletableFuture().join();
+        assertThat(metrics.scrape()).doesNotContain("queue=\"invoices\"");
+    }
+
+    @Test
+    void passesPromtoolCheckMetrics(@TempDir Path dir) throws Exception {
+        Session session = connection.openSession(1);
+        declare(session, "orders");
+        publish(session, "orders", "a");
+        Path scraped = dir.resolve("metrics.txt");
+        Files.writeString(scraped, metrics.scrape());
+
+        Process check = new ProcessBuilder(promtool(), "check", "metrics").redirectInput(scraped.toFile())
+                .redirectErrorStream(true).start();
+        String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(check.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(output).isEmpty();
+        assertThat(check.exitValue()).isZero();
+    }
+
+    /** promtool's path, installed by the project's script when the machine lacks it. */
+    private static String promtool() throws IOException, InterruptedException {
+        Path script = Path.of("").toAbsolutePath().getParent().resolve("tools/ensure-promtool.sh");
+        Process ensure = new ProcessBuilder("bash", script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        String path = new String(ensure.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(ensure.waitFor(10, TimeUnit.MINUTES)).isTrue();
+        assertThat(ensure.exitValue()).as("tools/ensure-promtool.sh failed: see its output above").isZero();
+        return path;
+    }
+
+    private static void declare(Session session, String queue) {
+        session.declareQueue(new QueueDeclaration(queue, false, false, false, false, Map.of()))
+                .toCompletableFuture().join();
+    }
+
+    private static void publish(Session session, String queue, String body) {
+        session.publish(new PublishRequest(new Message("", queue, MessageProperties.EMPTY,
+                body.getBytes(StandardCharsets.UTF_8)), false)).toCompletableFuture().join();
+    }
+}
