@@ -8,11 +8,13 @@ import io.ferrymq.core.Message;
 import io.ferrymq.core.SettleOp;
 import io.ferrymq.core.persist.BrokerRecords;
 import io.ferrymq.core.persist.Persistence;
+import io.ferrymq.core.persist.StoredChange;
 import io.ferrymq.core.queue.QueueCommand.AddConsumer;
 import io.ferrymq.core.queue.QueueCommand.Delete;
 import io.ferrymq.core.queue.QueueCommand.Dispatch;
 import io.ferrymq.core.queue.QueueCommand.Enqueue;
 import io.ferrymq.core.queue.QueueCommand.Get;
+import io.ferrymq.core.queue.QueueCommand.Insert;
 import io.ferrymq.core.queue.QueueCommand.Purge;
 import io.ferrymq.core.queue.QueueCommand.RemoveConsumer;
 import io.ferrymq.core.queue.QueueCommand.Restore;
@@ -87,8 +89,7 @@ public final class ClassicQueue implements Queue {
     @Override
     public CompletableFuture<Void> offer(Message message) {
         Persistence store = context.persistence();
-        byte[] payload = storeKey != 0 && message.properties().persistent() && store.durable()
-                ? BrokerRecords.message(message) : null;
+        byte[] payload = stores(message) ? BrokerRecords.message(message) : null;
         return locked(() -> {
             if (deleted) {
                 return null;
@@ -108,6 +109,54 @@ public final class ClassicQueue implements Queue {
             }
             return safe;
         });
+    }
+
+    @Override
+    public QueueReservation reserve(Message message) {
+        byte[] payload = stores(message) ? BrokerRecords.message(message) : null;
+        return locked(() -> {
+            if (deleted) {
+                return null;
+            }
+            // A length limit with x-overflow reject-publish refuses here too (throws), so a transaction fails whole.
+            return new QueueReservation(this, machine.reserveSequence(), message, payload);
+        });
+    }
+
+    @Override
+    public void insert(QueueReservation reserved, long address) {
+        locked(() -> {
+            if (deleted) {
+                if (address >= 0) {
+                    context.persistence().delete(storeKey, reserved.sequence(), CompletableFuture.completedFuture(
+                            address));
+                }
+                return null;
+            }
+            machine.apply(new Insert(reserved.sequence(), reserved.message(), now()), effects);
+            if (address >= 0) {
+                machine.lastEnqueued().stored(CompletableFuture.completedFuture(address));
+            }
+            dispatchLocked();
+            if (address >= 0) {
+                machine.pageOut(context.residentBytes(), KEEP_HEAD);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public StoredChange.Delete detachStored(long deliveryId) {
+        return locked(() -> {
+            QueueEntry entry = machine.unacked(deliveryId);
+            CompletableFuture<Long> stored = entry == null ? null : entry.detachStored();
+            return stored == null ? null : new StoredChange.Delete(storeKey, entry.sequence(), stored);
+        });
+    }
+
+    /** Whether this queue writes {@code message} to the store: a persistent message on a stored queue. */
+    private boolean stores(Message message) {
+        return storeKey != 0 && message.properties().persistent() && context.persistence().durable();
     }
 
     @Override

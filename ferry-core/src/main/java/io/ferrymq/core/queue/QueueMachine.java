@@ -5,6 +5,7 @@ import io.ferrymq.core.queue.QueueCommand.Delete;
 import io.ferrymq.core.queue.QueueCommand.Dispatch;
 import io.ferrymq.core.queue.QueueCommand.Enqueue;
 import io.ferrymq.core.queue.QueueCommand.Get;
+import io.ferrymq.core.queue.QueueCommand.Insert;
 import io.ferrymq.core.queue.QueueCommand.Purge;
 import io.ferrymq.core.queue.QueueCommand.RemoveConsumer;
 import io.ferrymq.core.queue.QueueCommand.Restore;
@@ -65,6 +66,11 @@ public final class QueueMachine {
             QueueEntry entry = new QueueEntry(nextSequence++, enqueue.message());
             messageBytes += entry.size();
             ready.append(entry);
+            lastEnqueued = entry;
+        } else if (command instanceof Insert insert) {
+            QueueEntry entry = new QueueEntry(insert.sequence(), insert.message());
+            messageBytes += entry.size();
+            ready.insert(entry);
             lastEnqueued = entry;
         } else if (command instanceof Restore restore) {
             ready.restore(restore.sequence(), restore.address(), restore.size(), restore.deliveryCount());
@@ -191,7 +197,20 @@ public final class QueueMachine {
         effects.add(new Drop(entry, reason));
     }
 
-    /** The entry the last {@code Enqueue} appended, or null. */
+    /**
+     * Takes the next sequence for a message that an {@link Insert} adds later (a transaction's, once durable);
+     * messages enqueued meanwhile get higher ones.
+     */
+    public long reserveSequence() {
+        return nextSequence++;
+    }
+
+    /** The entry of an unacknowledged delivery, or null when the id is not awaiting settlement. */
+    public QueueEntry unacked(long deliveryId) {
+        return unacked.get(deliveryId);
+    }
+
+    /** The entry the last {@code Enqueue} or {@code Insert} added, or null. */
     public QueueEntry lastEnqueued() {
         return lastEnqueued;
     }

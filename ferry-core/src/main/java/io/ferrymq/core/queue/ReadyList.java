@@ -29,6 +29,15 @@ final class ReadyList {
         lastFresh = entry.sequence();
     }
 
+    /** Adds a fresh entry whose sequence was reserved earlier: at the tail, or at its place through the heap. */
+    void insert(QueueEntry entry) {
+        if (entry.sequence() > lastFresh) {
+            append(entry);
+        } else {
+            requeued.add(entry);
+        }
+    }
+
     /**
      * Adds an entry recovered from the store, paged. Recovery meets a queue's entries mostly in sequence order;
      * one that compaction moved arrives late and goes to its place through the heap.

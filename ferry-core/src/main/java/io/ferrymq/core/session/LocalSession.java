@@ -436,30 +436,32 @@ public final class LocalSession implements Session {
     }
 
     /**
-     * Applies the buffered publishes and settlements in order: each publish stage completes as
-     * its message is routed, then this stage. Not atomic across queues yet: a concurrent
-     * consumer can see the first messages before the last are enqueued.
+     * Commits the transaction atomically ({@link TransactionCommit}): completes once every publish and settlement
+     * is durable and applied, and what this session dropped before is durable too (G1b).
      */
     @Override
     public CompletionStage<Void> txCommit() {
-        List<CompletableFuture<PublishOutcome>> published = new ArrayList<>();
-        CompletionStage<Void> committed = run(() -> {
-            for (Transaction.Op op : requireTransaction().drain()) {
-                if (op instanceof Transaction.Publish publish) {
-                    CompletableFuture<PublishOutcome> outcome = enqueue(publish.exchange(), publish.message());
-                    published.add(outcome);
-                    outcome.whenComplete((value, error) -> publish.outcome().complete(value));
-                } else if (op instanceof Transaction.Settle settle) {
-                    apply(settle.deliveries(), settle.op());
-                }
-            }
-        });
-        if (published.isEmpty() || published.stream().allMatch(CompletableFuture::isDone)) {
-            return committed;
+        CompletableFuture<Void> committed;
+        try {
+            checkOpen();
+            List<Transaction.Op> ops = requireTransaction().drain();
+            committed = new TransactionCommit(vhost, persistence, services.stats(), this::apply, this::giveBack)
+                    .commit(ops);
+        } catch (BrokerException e) {
+            return durable(CompletableFuture.failedFuture(e));
         }
-        // commit-ok once every message of the transaction is durable
-        return CompletableFuture.allOf(published.toArray(new CompletableFuture<?>[0]))
-                .thenCompose(done -> committed);
+        // The channel sends nothing else on this session until the commit completes, so the session's state may
+        // be touched where the store write completed.
+        return committed.thenCompose(done -> durable(CompletableFuture.completedFuture(null)));
+    }
+
+    /** Deliveries whose settlement did not happen are unacked again (requeued if the session closed meanwhile). */
+    private void giveBack(List<UnackedDelivery> deliveries) {
+        if (ledger.isClosed()) {
+            groupByQueue(deliveries).forEach((queue, ids) -> queue.settle(ids, SettleOp.REQUEUE));
+        } else {
+            ledger.restore(deliveries);
+        }
     }
 
     /** Discards buffered publishes (their stages complete with REJECTED); settled deliveries become unacked again. */
