@@ -101,7 +101,7 @@ class StoreFaultIT {
 
     /** A broker on the simulated disk's current boot, with a client connected to it. */
     private Connection startBroker() throws Exception {
-        store = JournalPersistence.open(disk.mount(), StoreConfig.defaults());
+        store = JournalPersistence.at(disk.mount(), StoreConfig.defaults());
         broker = new LocalBroker(BROKER, Clock.system(), store);
         amqp = new AmqpServer(broker, new AmqpServerConfig("127.0.0.1", 0, 2047, 131072, 60, 10_000, "test",
                 "ferrymq@localhost"));
