@@ -6,6 +6,8 @@ import io.ferrymq.core.Delivery;
 import io.ferrymq.core.GetResult;
 import io.ferrymq.core.Message;
 import io.ferrymq.core.SettleOp;
+import io.ferrymq.core.dedup.DedupSettings;
+import io.ferrymq.core.dedup.Deduplicator;
 import io.ferrymq.core.persist.BrokerRecords;
 import io.ferrymq.core.persist.Persistence;
 import io.ferrymq.core.persist.StoredChange;
@@ -57,6 +59,8 @@ public final class ClassicQueue implements Queue {
     /** Reused for every command; emptied after its effects ran. */
     private final List<QueueEffect> effects = new ArrayList<>();
     private final CreditGate credit = id -> consumers.get(id).tryReserve();
+    /** The deduplication window ({@code x-message-deduplication}), or null. */
+    private final Deduplicator dedup;
     private QueueConsumer exclusiveConsumer;
     /** See {@link #storeKey()}; written before the queue is published, read under the lock. */
     private long storeKey;
@@ -69,6 +73,8 @@ public final class ClassicQueue implements Queue {
         this.settings = settings;
         this.context = context;
         this.machine = new QueueMachine(this::load);
+        DedupSettings dedupSettings = DedupSettings.parse(settings.arguments(), settings.describe());
+        this.dedup = dedupSettings == null ? null : new Deduplicator(dedupSettings, context.persistence());
     }
 
     /** Reads a paged message back from the store (under the lock); a failure is logged and the entry dropped. */
@@ -94,14 +100,33 @@ public final class ClassicQueue implements Queue {
             if (deleted) {
                 return null;
             }
+            Deduplicator.Admission admission = dedup == null ? null : dedup.admit(message, now());
+            if (admission != null && admission.duplicate()) {
+                context.stats().deduplicated();
+                return DONE;
+            }
             machine.apply(new Enqueue(message, now()), effects);
             CompletableFuture<Void> safe = DONE;
+            StoredChange.Add key = admission == null ? null : admission.record();
+            // submitted under the queue lock, so the journal sees adds and deletes of this queue in order
             if (payload != null) {
                 QueueEntry entry = machine.lastEnqueued();
-                // submitted under the queue lock, so the journal sees adds and deletes of this queue in order
-                CompletableFuture<Long> address = store.add(storeKey, entry.sequence(), payload);
+                CompletableFuture<Long> address;
+                if (key == null) {
+                    address = store.add(storeKey, entry.sequence(), payload);
+                } else {
+                    // the message and its key durable together: a key kept without its message would make the
+                    // publisher's resend after a crash look like a duplicate of a message that is gone
+                    CompletableFuture<long[]> both = store.writeAtomically(List.of(
+                            new StoredChange.Add(storeKey, entry.sequence(), payload), key));
+                    address = both.thenApply(addresses -> addresses[0]);
+                    dedup.stored(admission, both.thenApply(addresses -> addresses[1]));
+                }
                 entry.stored(address);
                 safe = address.thenApply(at -> null);
+            } else if (key != null) {
+                // a transient message's key: durable soon, the confirm does not wait for it
+                dedup.stored(admission, store.add(key.stream(), key.entry(), key.payload()));
             }
             dispatchLocked();
             if (payload != null) {
@@ -119,13 +144,21 @@ public final class ClassicQueue implements Queue {
                 return null;
             }
             // A length limit with x-overflow reject-publish refuses here too (throws), so a transaction fails whole.
-            return new QueueReservation(this, machine.reserveSequence(), message, payload);
+            Deduplicator.Admission admission = dedup == null ? null : dedup.admit(message, now());
+            if (admission != null && admission.duplicate()) {
+                context.stats().deduplicated();
+                return QueueReservation.duplicate(this, message);
+            }
+            return new QueueReservation(this, machine.reserveSequence(), message, payload, admission);
         });
     }
 
     @Override
-    public void insert(QueueReservation reserved, long address) {
+    public void insert(QueueReservation reserved, long address, long keyAddress) {
         locked(() -> {
+            if (reserved.keyRecord() != null) {
+                dedup.stored(reserved.admission(), CompletableFuture.completedFuture(keyAddress));
+            }
             if (deleted) {
                 if (address >= 0) {
                     context.persistence().delete(storeKey, reserved.sequence(), CompletableFuture.completedFuture(
@@ -143,6 +176,13 @@ public final class ClassicQueue implements Queue {
             }
             return null;
         });
+    }
+
+    @Override
+    public void cancel(QueueReservation reserved) {
+        if (reserved.admission() != null && !reserved.deduplicated()) {
+            dedup.forget(reserved.admission());
+        }
     }
 
     @Override
@@ -170,6 +210,14 @@ public final class ClassicQueue implements Queue {
             throw new IllegalStateException(settings.describe() + " is stored already, as " + storeKey);
         }
         storeKey = key;
+        if (dedup != null) {
+            dedup.storeAs(key);
+        }
+    }
+
+    @Override
+    public Deduplicator deduplicator() {
+        return dedup;
     }
 
     @Override
@@ -289,6 +337,9 @@ public final class ClassicQueue implements Queue {
             consumers.clear();
             exclusiveConsumer = null;
             run(new Delete(now()));
+            if (dedup != null) {
+                dedup.clear();
+            }
         } finally {
             long delta = machine.heldBytes() - before;
             publishCounts();

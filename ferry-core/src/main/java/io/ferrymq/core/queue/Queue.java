@@ -4,6 +4,7 @@ import io.ferrymq.core.BrokerException;
 import io.ferrymq.core.GetResult;
 import io.ferrymq.core.Message;
 import io.ferrymq.core.SettleOp;
+import io.ferrymq.core.dedup.Deduplicator;
 import io.ferrymq.core.persist.StoredChange;
 
 /**
@@ -47,9 +48,18 @@ public interface Queue {
 
     /**
      * Phase two: the transaction is durable, so the reserved message becomes ready at its place, stored at
-     * {@code address} (-1 when it is not stored). A queue deleted in between drops it (and its stored copy).
+     * {@code address} (-1 when it is not stored), its deduplication key's record at {@code keyAddress} (-1 when
+     * none). A queue deleted in between drops it (and its stored copy). Never called for a duplicate.
      */
-    void insert(QueueReservation reserved, long address);
+    void insert(QueueReservation reserved, long address, long keyAddress);
+
+    /** The transaction failed before phase two: the reservation is dropped (its deduplication key leaves). */
+    void cancel(QueueReservation reserved);
+
+    /** The queue's deduplication window ({@code x-message-deduplication}), or null. */
+    default Deduplicator deduplicator() {
+        return null;
+    }
 
     /**
      * Takes the stored copy of an unacknowledged delivery away from it, so that settling it later deletes

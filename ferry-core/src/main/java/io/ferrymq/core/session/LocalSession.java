@@ -14,6 +14,7 @@ import io.ferrymq.core.QueueDeclaration;
 import io.ferrymq.core.QueueDeclareResult;
 import io.ferrymq.core.Session;
 import io.ferrymq.core.SettleOp;
+import io.ferrymq.core.dedup.Deduplicator;
 import io.ferrymq.core.exchange.Destination;
 import io.ferrymq.core.exchange.Exchange;
 import io.ferrymq.core.exchange.FieldEquality;
@@ -224,9 +225,43 @@ public final class LocalSession implements Session {
         }
     }
 
-    /** Routes and enqueues; completes once every stored copy is durable (REJECTED when the store failed). */
+    /**
+     * Checks the exchange's deduplication window, routes and enqueues; completes once every stored copy (and the
+     * key's record) is durable (REJECTED when the store failed).
+     */
     private CompletableFuture<PublishOutcome> enqueue(Exchange exchange, Message message) {
         services.stats().published();
+        Deduplicator.Admission key = vhost.deduplicate(exchange, message);
+        if (key != null && key.duplicate()) {
+            services.stats().deduplicated();
+            return CompletableFuture.completedFuture(PublishOutcome.ROUTED);
+        }
+        CompletableFuture<PublishOutcome> routed = route(exchange, message);
+        if (key == null || key.record() == null) {
+            return routed;
+        }
+        // The key's record after the messages': a crash in between lets the publisher's resend through (a
+        // duplicate) rather than drop it as a duplicate of a message that is gone.
+        Deduplicator window = exchange.deduplicator();
+        return routed.thenCompose(outcome -> {
+            if (outcome == PublishOutcome.REJECTED) {
+                window.forget(key);
+                return CompletableFuture.completedFuture(outcome);
+            }
+            CompletableFuture<Long> stored = persistence.add(key.record().stream(), key.record().entry(),
+                    key.record().payload());
+            window.stored(key, stored);
+            return stored.handle((address, error) -> {
+                if (error != null) {
+                    LOG.error("the deduplication key of a message to {} could not be stored", exchange, error);
+                }
+                return outcome;
+            });
+        });
+    }
+
+    /** Routes and enqueues; completes once every stored copy is durable (REJECTED when the store failed). */
+    private CompletableFuture<PublishOutcome> route(Exchange exchange, Message message) {
         boolean taken = false;
         List<CompletableFuture<Void>> writes = null;
         for (Queue queue : vhost.route(exchange, message)) {

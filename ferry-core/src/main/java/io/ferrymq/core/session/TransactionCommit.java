@@ -4,6 +4,7 @@ import io.ferrymq.core.BrokerException;
 import io.ferrymq.core.Condition;
 import io.ferrymq.core.PublishOutcome;
 import io.ferrymq.core.SettleOp;
+import io.ferrymq.core.dedup.Deduplicator;
 import io.ferrymq.core.persist.Persistence;
 import io.ferrymq.core.persist.StoredChange;
 import io.ferrymq.core.queue.Queue;
@@ -20,15 +21,15 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
- * Commits one transaction atomically (G5), in two phases.
+ * Commits one transaction atomically (G5), in three steps.
  *
  * <ol>
  *   <li><b>Prepare</b> (the session's thread): route each publish and reserve its place in every target queue
- *       (nothing visible yet; a queue that refuses the message fails the commit before anything happened), and
- *       take the stored copies of the messages the transaction acknowledges or rejects away from their entries.
- *       </li>
- *   <li><b>Write</b>: the stored adds and deletes go to the store as one atomic unit
- *       ({@link Persistence#writeAtomically}); a crash before it is durable leaves no trace of the transaction.</li>
+ *       (nothing visible yet; a queue that refuses the message fails the commit before anything happened), check
+ *       deduplication windows (G4: a duplicate is confirmed and not taken; a new key enters the window), and take
+ *       the stored copies of the messages the transaction acknowledges or rejects away from their entries.</li>
+ *   <li><b>Write</b>: the stored adds (messages and deduplication keys) and deletes go to the store as one atomic
+ *       unit ({@link Persistence#writeAtomically}); a crash before it is durable leaves no trace.</li>
  *   <li><b>Apply</b>, once durable (on the thread that completed the write, the store's writer thread, while the
  *       channel waits for the commit and sends nothing else on this session): insert the messages at their
  *       places, settle the deliveries, complete the publish outcomes, in the client's order.</li>
@@ -40,8 +41,21 @@ import java.util.function.Consumer;
 final class TransactionCommit {
     private static final Logger LOG = LoggerFactory.getLogger(TransactionCommit.class);
 
-    /** A publish with the places held for it. */
-    private record Routed(Transaction.Publish publish, List<QueueReservation> places) {
+    /**
+     * A publish with what routing decided: the exchange's deduplication admission (or null) and the places held
+     * for it (none for a duplicate at the exchange).
+     */
+    private record Routed(Transaction.Publish publish, Deduplicator.Admission exchangeKey,
+                          List<QueueReservation> places) {
+
+        boolean deduplicated() {
+            return (exchangeKey != null && exchangeKey.duplicate())
+                    || (!places.isEmpty() && places.stream().allMatch(QueueReservation::deduplicated));
+        }
+    }
+
+    /** A settlement with the number of deletes it added to the atomic write. */
+    private record Settling(Transaction.Settle settle, int deletes) {
     }
 
     private final VirtualHost vhost;
@@ -51,6 +65,8 @@ final class TransactionCommit {
     private final BiConsumer<List<UnackedDelivery>, SettleOp> settler;
     /** Hands deliveries of a failed commit back to the session (unacked again). */
     private final Consumer<List<UnackedDelivery>> giveBack;
+    private final List<Object> prepared = new ArrayList<>();
+    private final List<StoredChange> changes = new ArrayList<>();
 
     TransactionCommit(VirtualHost vhost, Persistence persistence, BrokerStats stats,
                       BiConsumer<List<UnackedDelivery>, SettleOp> settler,
@@ -63,12 +79,11 @@ final class TransactionCommit {
     }
 
     /**
-     * Commits {@code ops}; completes once every effect is durable and applied.
+     * Commits {@code ops} (once per instance); completes once every effect is durable and applied.
      *
      * @throws BrokerException when a queue refuses a publish: nothing of the transaction took effect
      */
     CompletableFuture<Void> commit(List<Transaction.Op> ops) {
-        List<Object> prepared = new ArrayList<>(ops.size());
         try {
             for (Transaction.Op op : ops) {
                 prepared.add(op instanceof Transaction.Publish publish ? route(publish) : op);
@@ -77,28 +92,28 @@ final class TransactionCommit {
             abandon(ops);
             throw refused;
         }
-        List<StoredChange> changes = new ArrayList<>();
-        // where each stored add is among the changes, in the order apply() meets them
-        List<Integer> addSlots = new ArrayList<>();
-        for (Object op : prepared) {
-            if (op instanceof Routed routed) {
+        for (int i = 0; i < prepared.size(); i++) {
+            if (prepared.get(i) instanceof Routed routed) {
+                addChange(routed.exchangeKey() == null ? null : routed.exchangeKey().record());
                 for (QueueReservation place : routed.places()) {
                     if (place.stored()) {
-                        addSlots.add(changes.size());
-                        changes.add(new StoredChange.Add(place.queue().storeKey(), place.sequence(), place.payload()));
+                        changes.add(new StoredChange.Add(place.queue().storeKey(), place.sequence(),
+                                place.payload()));
+                    }
+                    addChange(place.keyRecord());
+                }
+            } else if (prepared.get(i) instanceof Transaction.Settle settle) {
+                int before = changes.size();
+                if (settle.op() != SettleOp.REQUEUE) {
+                    for (UnackedDelivery delivery : settle.deliveries()) {
+                        addChange(delivery.queue().detachStored(delivery.deliveryId()));
                     }
                 }
-            } else if (op instanceof Transaction.Settle settle && settle.op() != SettleOp.REQUEUE) {
-                for (UnackedDelivery delivery : settle.deliveries()) {
-                    StoredChange.Delete delete = delivery.queue().detachStored(delivery.deliveryId());
-                    if (delete != null) {
-                        changes.add(delete);
-                    }
-                }
+                prepared.set(i, new Settling(settle, changes.size() - before));
             }
         }
         if (changes.isEmpty()) {
-            apply(prepared, new long[0], addSlots);
+            apply(new long[0]);
             return CompletableFuture.completedFuture(null);
         }
         return persistence.writeAtomically(changes).handle((addresses, error) -> {
@@ -108,41 +123,78 @@ final class TransactionCommit {
                 throw new BrokerException(Condition.INTERNAL_ERROR,
                         "the broker could not write the transaction to its store: see the broker log");
             }
-            apply(prepared, addresses, addSlots);
+            apply(addresses);
             return null;
         });
     }
 
-    private Routed route(Transaction.Publish publish) {
-        List<QueueReservation> places = new ArrayList<>(2);
-        for (Queue queue : vhost.route(publish.exchange(), publish.message())) {
-            QueueReservation place = queue.reserve(publish.message());
-            if (place != null) {
-                places.add(place);
-            }
+    private void addChange(StoredChange change) {
+        if (change != null) {
+            changes.add(change);
         }
-        return new Routed(publish, places);
     }
 
-    /** Makes the durable transaction visible; the stored adds' addresses are at {@code addSlots}, in order. */
-    private void apply(List<Object> prepared, long[] addresses, List<Integer> addSlots) {
+    /** Routes a publish and holds its places; if a queue refuses, the places held so far are given up. */
+    private Routed route(Transaction.Publish publish) {
+        Deduplicator.Admission exchangeKey = vhost.deduplicate(publish.exchange(), publish.message());
+        List<QueueReservation> places = new ArrayList<>(2);
+        Routed routed = new Routed(publish, exchangeKey, places);
+        if (exchangeKey != null && exchangeKey.duplicate()) {
+            return routed;
+        }
+        try {
+            for (Queue queue : vhost.route(publish.exchange(), publish.message())) {
+                QueueReservation place = queue.reserve(publish.message());
+                if (place != null) {
+                    places.add(place);
+                }
+            }
+        } catch (BrokerException refused) {
+            cancel(routed);
+            throw refused;
+        }
+        return routed;
+    }
+
+    /**
+     * Makes the durable transaction visible. {@code addresses} follow {@link #changes}, which were built in the
+     * order this walks.
+     */
+    private void apply(long[] addresses) {
         int next = 0;
         for (Object op : prepared) {
             if (op instanceof Routed routed) {
                 stats.published();
-                for (QueueReservation place : routed.places()) {
-                    place.queue().insert(place, place.stored() ? addresses[addSlots.get(next++)] : -1);
+                if (routed.exchangeKey() != null && routed.exchangeKey().record() != null) {
+                    routed.publish().exchange().deduplicator().stored(routed.exchangeKey(),
+                            CompletableFuture.completedFuture(addresses[next++]));
                 }
-                routed.publish().outcome().complete(routed.places().isEmpty() ? PublishOutcome.UNROUTED
-                        : PublishOutcome.ROUTED);
-            } else if (op instanceof Transaction.Settle settle) {
-                settler.accept(settle.deliveries(), settle.op());
+                for (QueueReservation place : routed.places()) {
+                    long address = place.stored() ? addresses[next++] : -1;
+                    long keyAddress = place.keyRecord() != null ? addresses[next++] : -1;
+                    if (!place.deduplicated()) {
+                        place.queue().insert(place, address, keyAddress);
+                    }
+                }
+                if (routed.exchangeKey() != null && routed.exchangeKey().duplicate()) {
+                    stats.deduplicated();
+                }
+                routed.publish().outcome().complete(routed.places().isEmpty() && !routed.deduplicated()
+                        ? PublishOutcome.UNROUTED : PublishOutcome.ROUTED);
+            } else if (op instanceof Settling settling) {
+                next += settling.deletes();
+                settler.accept(settling.settle().deliveries(), settling.settle().op());
             }
         }
     }
 
     /** Nothing of the transaction takes effect: publishes are rejected, settled deliveries are unacked again. */
     private void abandon(List<Transaction.Op> ops) {
+        for (Object op : prepared) {
+            if (op instanceof Routed routed) {
+                cancel(routed);
+            }
+        }
         for (Transaction.Op op : ops) {
             if (op instanceof Transaction.Publish publish) {
                 publish.outcome().complete(PublishOutcome.REJECTED);
@@ -150,5 +202,12 @@ final class TransactionCommit {
                 giveBack.accept(settle.deliveries());
             }
         }
+    }
+
+    private static void cancel(Routed routed) {
+        if (routed.exchangeKey() != null && !routed.exchangeKey().duplicate()) {
+            routed.publish().exchange().deduplicator().forget(routed.exchangeKey());
+        }
+        routed.places().forEach(place -> place.queue().cancel(place));
     }
 }

@@ -12,9 +12,11 @@ public final class BrokerStats {
     private final LongAdder redelivered = new LongAdder();
     private final LongAdder acked = new LongAdder();
     private final LongAdder discarded = new LongAdder();
+    private final LongAdder deduplicated = new LongAdder();
 
     /** Counter values at one moment. */
-    public record Snapshot(long published, long delivered, long redelivered, long acked, long discarded) {
+    public record Snapshot(long published, long delivered, long redelivered, long acked, long discarded,
+                           long deduplicated) {
     }
 
     /** A message accepted from a publisher (before routing; counted once however many queues take it). */
@@ -39,7 +41,13 @@ public final class BrokerStats {
         discarded.increment();
     }
 
+    /** A duplicate (G4) that a queue or exchange confirmed but did not take; counted per queue or exchange. */
+    public void deduplicated() {
+        deduplicated.increment();
+    }
+
     public Snapshot snapshot() {
-        return new Snapshot(published.sum(), delivered.sum(), redelivered.sum(), acked.sum(), discarded.sum());
+        return new Snapshot(published.sum(), delivered.sum(), redelivered.sum(), acked.sum(), discarded.sum(),
+                deduplicated.sum());
     }
 }
