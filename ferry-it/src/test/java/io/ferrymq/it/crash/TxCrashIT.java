@@ -1,5 +1,6 @@
 package io.ferrymq.it.crash;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,6 +40,10 @@ import static org.awaitility.Awaitility.await;
  * restart, before any client changes anything, each input is in exactly one of two states: still in the input
  * queue and in no output queue, or gone from the input queue and in all 3 output queues once; and every
  * transaction whose {@code commit-ok} arrived is in the second state.
+ *
+ * <p>The first output queue also deduplicates (G4) on the result's message-id. After each check the test resends
+ * some results whose transaction was committed, with confirms: they must be dropped, in this round and, since the
+ * window must survive {@code kill -9}, after every later restart (the check finds no result twice).
  */
 class TxCrashIT {
     private static final Logger LOG = LoggerFactory.getLogger(TxCrashIT.class);
@@ -71,8 +77,9 @@ class TxCrashIT {
                             publishInputs(setup);
                         }
                         int done = checkAllOrNothing(setup, round);
-                        LOG.info("round {}: {} inputs processed, {} commit-oks so far", round, done,
-                                committed.size());
+                        int resent = resendCommittedResults(setup);
+                        LOG.info("round {}: {} inputs processed, {} commit-oks so far, {} results resent", round,
+                                done, committed.size(), resent);
                         if (round < KILLS) {
                             runUntilKilled(child, connections, worker);
                         }
@@ -128,9 +135,8 @@ class TxCrashIT {
     }
 
     private static void process(Channel channel, int id, long inputTag) throws Exception {
-        byte[] result = ("out-" + id).getBytes(StandardCharsets.UTF_8);
         for (int output = 0; output < OUTPUTS; output++) {
-            channel.basicPublish("", output(output), MessageProperties.PERSISTENT_BASIC, result);
+            publishResult(channel, output, id);
         }
         channel.basicAck(inputTag, false);
     }
@@ -167,6 +173,29 @@ class TxCrashIT {
         return INPUTS - waiting.size();
     }
 
+    private static void publishResult(Channel channel, int output, int id) throws Exception {
+        channel.basicPublish("", output(output), new AMQP.BasicProperties.Builder().deliveryMode(2)
+                .messageId("out-" + id).build(), ("out-" + id).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Resends up to 10 committed results to the deduplicating output; returns how many. */
+    private int resendCommittedResults(Connection connection) throws Exception {
+        List<Integer> sample = new ArrayList<>(committed);
+        Collections.shuffle(sample, random);
+        sample = sample.subList(0, Math.min(10, sample.size()));
+        Channel channel = connection.createChannel();
+        long before = channel.messageCount(output(0));
+        channel.confirmSelect();
+        for (int id : sample) {
+            publishResult(channel, 0, id);
+        }
+        channel.waitForConfirmsOrDie(HANG_GUARD.toMillis());
+        assertThat(channel.messageCount(output(0))).as("resent results are confirmed and dropped")
+                .isEqualTo(before);
+        channel.close();
+        return sample.size();
+    }
+
     /** The bodies of a queue's messages, all left in the queue (closing the channel requeues them). */
     private static List<String> read(Connection connection, String queue) throws Exception {
         Channel channel = connection.createChannel();
@@ -199,7 +228,8 @@ class TxCrashIT {
         Channel channel = connection.createChannel();
         channel.queueDeclare(INPUT, true, false, false, null);
         for (int output = 0; output < OUTPUTS; output++) {
-            channel.queueDeclare(output(output), true, false, false, null);
+            channel.queueDeclare(output(output), true, false, false,
+                    output == 0 ? Map.of("x-message-deduplication", true) : Map.of());
         }
         channel.close();
     }
