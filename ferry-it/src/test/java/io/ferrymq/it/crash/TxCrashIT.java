@@ -44,27 +44,46 @@ import static org.awaitility.Awaitility.await;
  * <p>The first output queue also deduplicates (G4) on the result's message-id. After each check the test resends
  * some results whose transaction was committed, with confirms: they must be dropped, in this round and, since the
  * window must survive {@code kill -9}, after every later restart (the check finds no result twice).
+ *
+ * <p>The second test is the worker pipeline of issue 7: 10,000 inputs, killed {@value #KILLS} times while it runs,
+ * then run to the end: every input ends with its result exactly once in each output queue.
  */
 class TxCrashIT {
     private static final Logger LOG = LoggerFactory.getLogger(TxCrashIT.class);
     private static final int KILLS = 20;
-    private static final int INPUTS = 1_000;
     private static final int OUTPUTS = 3;
     private static final String INPUT = "tx-crash-in";
-    /** Commits a round waits for before the kill: a random number in this range. */
-    private static final int MIN_COMMITS = 5;
-    private static final int MAX_COMMITS = 40;
     private static final Duration HANG_GUARD = Duration.ofMinutes(2);
+
+    /**
+     * A run: how many inputs, and how many commits a round waits for before the kill (a random number in
+     * {@code minCommits .. maxCommits}).
+     */
+    private record Plan(int inputs, int minCommits, int maxCommits) {
+    }
 
     private final long seed = Long.getLong("crash.seed", System.nanoTime());
     private final Random random = new Random(seed);
     /** Inputs whose transaction got its commit-ok. */
     private final Set<Integer> committed = ConcurrentHashMap.newKeySet();
+    private Plan plan;
 
     @Test
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void eachTransactionIsSeenWhollyOrNotAtAllAfterEveryKillNine(@TempDir Path dataDir) throws Exception {
-        LOG.info("tx crash test seed {} (rerun with -Dcrash.seed={})", seed, seed);
+        run(dataDir, new Plan(1_000, 5, 40), false);
+    }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void aPipelineOf10000MessagesKilledThroughoutEndsWithEachResultExactlyOnce(@TempDir Path dataDir)
+            throws Exception {
+        run(dataDir, new Plan(10_000, 100, 600), true);
+    }
+
+    private void run(Path dataDir, Plan plan, boolean toTheEnd) throws Exception {
+        this.plan = plan;
+        LOG.info("tx crash test {} seed {} (rerun with -Dcrash.seed={})", plan, seed, seed);
         ExecutorService worker = Executors.newSingleThreadExecutor();
         try {
             for (int round = 0; round <= KILLS; round++) {
@@ -82,6 +101,12 @@ class TxCrashIT {
                                 done, committed.size(), resent);
                         if (round < KILLS) {
                             runUntilKilled(child, connections, worker);
+                        } else if (toTheEnd) {
+                            Connection last = connect(child, connections);
+                            worker.submit(() -> work(last, new AtomicBoolean(), new Random(seed)))
+                                    .get(HANG_GUARD.toSeconds(), TimeUnit.SECONDS);
+                            assertThat(checkAllOrNothing(setup, round)).as("inputs processed at the end")
+                                    .isEqualTo(plan.inputs());
                         }
                     } finally {
                         connections.forEach(Connection::abort);
@@ -96,7 +121,7 @@ class TxCrashIT {
     private void runUntilKilled(ChildBroker child, List<Connection> connections, ExecutorService worker)
             throws Exception {
         AtomicBoolean killed = new AtomicBoolean();
-        int target = committed.size() + MIN_COMMITS + random.nextInt(MAX_COMMITS - MIN_COMMITS);
+        int target = committed.size() + plan.minCommits() + random.nextInt(plan.maxCommits() - plan.minCommits());
         Connection connection = connect(child, connections);
         long workerSeed = random.nextLong();
         Future<?> running = worker.submit(() -> work(connection, killed, new Random(workerSeed)));
@@ -107,7 +132,7 @@ class TxCrashIT {
         running.get(HANG_GUARD.toSeconds(), TimeUnit.SECONDS); // rethrows what the worker saw before the kill
     }
 
-    /** Processes inputs until the broker dies; failures before the kill are test failures. */
+    /** Processes inputs until the broker dies or none is left; failures before the kill are test failures. */
     private Void work(Connection connection, AtomicBoolean killed, Random random) throws Exception {
         try {
             Channel channel = connection.createChannel();
@@ -115,7 +140,7 @@ class TxCrashIT {
             while (true) {
                 GetResponse input = channel.basicGet(INPUT, false);
                 if (input == null) {
-                    throw new AssertionError("the input queue ran dry: raise INPUTS");
+                    return null; // all processed: the round ends with the kill (or, to the end, here)
                 }
                 int id = Integer.parseInt(new String(input.getBody(), StandardCharsets.UTF_8));
                 if (random.nextInt(4) == 0) {
@@ -155,7 +180,7 @@ class TxCrashIT {
             outputs.add(new HashSet<>(results));
         }
         Set<Integer> waiting = new HashSet<>(inputs);
-        for (int id = 0; id < INPUTS; id++) {
+        for (int id = 0; id < plan.inputs(); id++) {
             int seen = 0;
             for (Set<Integer> output : outputs) {
                 seen += output.contains(id) ? 1 : 0;
@@ -170,7 +195,7 @@ class TxCrashIT {
                         .isTrue();
             }
         }
-        return INPUTS - waiting.size();
+        return plan.inputs() - waiting.size();
     }
 
     private static void publishResult(Channel channel, int output, int id) throws Exception {
@@ -213,10 +238,10 @@ class TxCrashIT {
         return bodies.stream().map(body -> Integer.parseInt(body.substring(prefix.length()))).toList();
     }
 
-    private static void publishInputs(Connection connection) throws Exception {
+    private void publishInputs(Connection connection) throws Exception {
         Channel channel = connection.createChannel();
         channel.confirmSelect();
-        for (int id = 0; id < INPUTS; id++) {
+        for (int id = 0; id < plan.inputs(); id++) {
             channel.basicPublish("", INPUT, MessageProperties.PERSISTENT_BASIC,
                     Integer.toString(id).getBytes(StandardCharsets.UTF_8));
         }
