@@ -131,6 +131,6 @@ public class TopicRoutingBenchmark {
 
     private static Exchange exchange(String name) {
         return new Exchange("/", name, ExchangeType.TOPIC, false, false, false, Map.of(), null,
-                ExchangeType.TOPIC.newBindings());
+                ExchangeType.TOPIC.newBindings(), null);
     }
 }

@@ -1,5 +1,7 @@
 package io.ferrymq.core;
 
+import io.ferrymq.core.dedup.Deduplicator;
+import io.ferrymq.core.exchange.Exchange;
 import io.ferrymq.core.persist.BrokerRecords;
 import io.ferrymq.core.persist.Persistence;
 import io.ferrymq.core.persist.RecoveryHandler;
@@ -34,6 +36,8 @@ final class Recovery implements RecoveryHandler {
     private final List<Record> bindings = new ArrayList<>();
     private final List<Record> access = new ArrayList<>();
     private final Map<Long, Queue> queues = new HashMap<>();
+    /** Deduplication windows by their stream ({@code -ownerKey}). */
+    private final Map<Long, Deduplicator> windows = new HashMap<>();
     /** Removals found while the store replays, done once it is open. */
     private final List<Runnable> cleanUp = new ArrayList<>();
     private boolean topologyRestored;
@@ -81,6 +85,10 @@ final class Recovery implements RecoveryHandler {
     @Override
     public void entry(long stream, long entry, long address, ByteBuffer payload) {
         restoreTopology();
+        if (stream < 0) {
+            restoreKey(stream, entry, address, payload);
+            return;
+        }
         Queue queue = queues.get(stream);
         if (queue == null) {
             orphans++;
@@ -98,12 +106,29 @@ final class Recovery implements RecoveryHandler {
         }
     }
 
+    /** A key of a deduplication window: its owner gets it back, or it goes with its owner. */
+    private void restoreKey(long stream, long entry, long address, ByteBuffer payload) {
+        Deduplicator window = windows.get(stream);
+        try {
+            if (window != null) {
+                window.restore(entry, address, payload);
+                return;
+            }
+            orphans++;
+        } catch (RuntimeException e) {
+            LOG.error("store: deduplication key {} of stream {} cannot be read and is dropped: {}", entry, stream,
+                    e.getMessage());
+        }
+        cleanUp.add(() -> persistence.delete(stream, entry, CompletableFuture.completedFuture(address)));
+    }
+
     @Override
     public void end() {
         restoreTopology();
         cleanUp.forEach(Runnable::run);
         if (orphans > 0) {
-            LOG.warn("store: {} message(s) of deleted queues removed", orphans);
+            LOG.warn("store: {} message(s) and deduplication key(s) of deleted queues and exchanges removed",
+                    orphans);
         }
         if (!exchanges.isEmpty() || !queues.isEmpty() || restored > 0) {
             LOG.info("recovered {} exchange(s), {} queue(s), {} binding(s), {} message(s)", exchanges.size(),
@@ -121,7 +146,10 @@ final class Recovery implements RecoveryHandler {
         for (Record record : exchanges) {
             try {
                 BrokerRecords.ExchangeRecord exchange = BrokerRecords.readExchange(ByteBuffer.wrap(record.bytes()));
-                host(exchange.vhost()).restoreExchange(record.key(), exchange);
+                Exchange restored = host(exchange.vhost()).restoreExchange(record.key(), exchange);
+                if (restored.deduplicator() != null) {
+                    windows.put(-record.key(), restored.deduplicator());
+                }
             } catch (RuntimeException e) {
                 drop(record, "exchange: " + e.getMessage());
             }
@@ -129,7 +157,11 @@ final class Recovery implements RecoveryHandler {
         for (Record record : queueRecords) {
             try {
                 BrokerRecords.QueueRecord queue = BrokerRecords.readQueue(ByteBuffer.wrap(record.bytes()));
-                queues.put(record.key(), host(queue.vhost()).restoreQueue(record.key(), queue));
+                Queue restored = host(queue.vhost()).restoreQueue(record.key(), queue);
+                queues.put(record.key(), restored);
+                if (restored.deduplicator() != null) {
+                    windows.put(-record.key(), restored.deduplicator());
+                }
             } catch (RuntimeException e) {
                 drop(record, "queue: " + e.getMessage());
             }

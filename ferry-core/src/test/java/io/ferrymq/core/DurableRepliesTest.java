@@ -2,6 +2,7 @@ package io.ferrymq.core;
 
 import io.ferrymq.common.message.MessageProperties;
 import io.ferrymq.core.persist.Persistence;
+import io.ferrymq.core.persist.StoredChange;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -87,9 +88,67 @@ class DurableRepliesTest {
                 .toCompletableFuture()).isDone();
     }
 
+    @Test
+    void aCommitIsInvisibleUntilItsAtomicWriteIsDurable() {
+        join(session.declareQueue(new QueueDeclaration("in", false, true, false, false, Map.of())));
+        join(session.declareQueue(new QueueDeclaration("out", false, true, false, false, Map.of())));
+        join(session.declareQueue(new QueueDeclaration("out2", false, true, false, false, Map.of())));
+        session.publish(new PublishRequest(message("in", true), false));
+        store.adds.forEach(add -> add.complete(7L));
+        GetResult input = join(session.get("in", false));
+        join(session.txSelect());
+        CompletableFuture<PublishOutcome> published = session.publish(new PublishRequest(message("out", true),
+                false)).toCompletableFuture();
+        session.publish(new PublishRequest(message("out2", true), false));
+        session.settle(input.delivery().deliveryTag(), false, SettleOp.ACK);
+
+        CompletableFuture<Void> commit = session.txCommit().toCompletableFuture();
+        assertThat(commit).isNotDone();
+        assertThat(store.commits).singleElement().satisfies(changes -> assertThat(changes)
+                .extracting(change -> change.getClass().getSimpleName()).containsExactly("Add", "Add", "Delete"));
+        assertThat(broker.virtualHost("/").queue("out").readyCount()).isZero();
+        assertThat(store.deletes).hasValue(0);
+
+        store.commitResults.get(0).complete(new long[]{11, 12, -1});
+        assertThat(commit).isCompleted();
+        assertThat(published).isCompletedWithValue(PublishOutcome.ROUTED);
+        assertThat(broker.virtualHost("/").queue("out").readyCount()).isEqualTo(1);
+        assertThat(broker.virtualHost("/").queue("out2").readyCount()).isEqualTo(1);
+        assertThat(broker.virtualHost("/").queue("in").unackedCount()).isZero();
+        // the ack's delete was part of the atomic write: settling deleted nothing more
+        assertThat(store.deletes).hasValue(0);
+    }
+
+    @Test
+    void aCommitWhoseWriteFailsLeavesNoTraceAndItsAcksAreUnackedAgain() {
+        join(session.declareQueue(new QueueDeclaration("in", false, true, false, false, Map.of())));
+        join(session.declareQueue(new QueueDeclaration("out", false, true, false, false, Map.of())));
+        session.publish(new PublishRequest(message("in", true), false));
+        store.adds.forEach(add -> add.complete(7L));
+        GetResult input = join(session.get("in", false));
+        join(session.txSelect());
+        CompletableFuture<PublishOutcome> published = session.publish(new PublishRequest(message("out", true),
+                false)).toCompletableFuture();
+        session.settle(input.delivery().deliveryTag(), false, SettleOp.ACK);
+        CompletableFuture<Void> commit = session.txCommit().toCompletableFuture();
+
+        store.commitResults.get(0).completeExceptionally(new IllegalStateException("disk on fire"));
+        assertThat(commit).isCompletedExceptionally();
+        assertThat(commit.handle((done, error) -> ((BrokerException) error.getCause()).condition()).join())
+                .isEqualTo(Condition.INTERNAL_ERROR);
+        assertThat(published).isCompletedWithValue(PublishOutcome.REJECTED);
+        assertThat(broker.virtualHost("/").queue("out").readyCount()).isZero();
+        assertThat(broker.virtualHost("/").queue("in").unackedCount()).isEqualTo(1);
+        // the delivery is the session's again: closing the session requeues it
+        session.close();
+        assertThat(broker.virtualHost("/").queue("in").readyCount()).isEqualTo(1);
+    }
+
     /** Records writes; completes them when the test says so. */
     private static final class HandStore implements Persistence {
         final List<CompletableFuture<Long>> adds = new ArrayList<>();
+        final List<List<StoredChange>> commits = new ArrayList<>();
+        final List<CompletableFuture<long[]>> commitResults = new ArrayList<>();
         final AtomicLong deletes = new AtomicLong();
         final AtomicLong keys = new AtomicLong();
         volatile CompletableFuture<Void> puts = CompletableFuture.completedFuture(null);
@@ -125,6 +184,14 @@ class DurableRepliesTest {
         @Override
         public void delete(long stream, long entry, CompletableFuture<Long> address) {
             deletes.incrementAndGet();
+        }
+
+        @Override
+        public synchronized CompletableFuture<long[]> writeAtomically(List<StoredChange> changes) {
+            CompletableFuture<long[]> result = new CompletableFuture<>();
+            commits.add(changes);
+            commitResults.add(result);
+            return result;
         }
 
         @Override

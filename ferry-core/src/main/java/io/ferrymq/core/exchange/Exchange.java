@@ -1,5 +1,7 @@
 package io.ferrymq.core.exchange;
 
+import io.ferrymq.core.dedup.Deduplicator;
+
 import java.util.Map;
 
 /**
@@ -18,13 +20,16 @@ public final class Exchange {
     private final Map<String, Object> arguments;
     private final String alternateExchange;
     private final Bindings bindings;
+    private final Deduplicator deduplicator;
 
     /**
      * @param alternateExchange where messages go that match no binding of this exchange, or null
      * @param bindings          the table that matches messages; normally {@code type.newBindings()}
+     * @param deduplicator      the window of {@code x-message-deduplication}, or null
      */
     public Exchange(String vhost, String name, ExchangeType type, boolean durable, boolean autoDelete,
-                    boolean internal, Map<String, Object> arguments, String alternateExchange, Bindings bindings) {
+                    boolean internal, Map<String, Object> arguments, String alternateExchange, Bindings bindings,
+                    Deduplicator deduplicator) {
         this.vhost = vhost;
         this.name = name;
         this.type = type;
@@ -34,6 +39,7 @@ public final class Exchange {
         this.arguments = arguments == null ? Map.of() : arguments;
         this.alternateExchange = alternateExchange;
         this.bindings = bindings;
+        this.deduplicator = deduplicator;
     }
 
     public String vhost() {
@@ -71,6 +77,11 @@ public final class Exchange {
 
     public Bindings bindings() {
         return bindings;
+    }
+
+    /** The deduplication window: a message whose key it holds is confirmed but not routed at all (G4); or null. */
+    public Deduplicator deduplicator() {
+        return deduplicator;
     }
 
     /** The default exchange "" routes to the queue named by the routing key; it takes no bindings. */

@@ -5,6 +5,7 @@ import io.ferrymq.store.StoreConfig;
 import io.ferrymq.store.file.DiskFiles;
 import io.ferrymq.store.file.StoreFiles;
 import io.ferrymq.core.stats.StoreStats;
+import io.ferrymq.store.journal.BatchOp;
 import io.ferrymq.store.journal.Journal;
 import io.ferrymq.store.journal.JournalStats;
 import io.ferrymq.store.journal.RecoveryReport;
@@ -19,6 +20,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -125,6 +128,37 @@ public final class JournalPersistence implements Persistence {
         } catch (RuntimeException closed) {
             return CompletableFuture.failedFuture(closed);
         }
+    }
+
+    @Override
+    public CompletableFuture<long[]> writeAtomically(List<StoredChange> changes) {
+        // A delete needs its add's address: wait for the adds still being written (a failed one included).
+        CompletableFuture<?>[] adds = changes.stream()
+                .filter(StoredChange.Delete.class::isInstance)
+                .map(change -> ((StoredChange.Delete) change).address().handle((at, error) -> null))
+                .toArray(CompletableFuture<?>[]::new);
+        return CompletableFuture.allOf(adds).thenCompose(ready -> {
+            List<BatchOp> ops = new ArrayList<>(changes.size());
+            int[] addOp = new int[changes.size()];
+            for (int i = 0; i < changes.size(); i++) {
+                addOp[i] = -1;
+                if (changes.get(i) instanceof StoredChange.Add add) {
+                    addOp[i] = ops.size();
+                    ops.add(new BatchOp.Add(add.stream(), add.entry(), ByteBuffer.wrap(add.payload())));
+                } else if (changes.get(i) instanceof StoredChange.Delete delete
+                        && !delete.address().isCompletedExceptionally()) {
+                    ops.add(new BatchOp.Delete(delete.stream(), delete.entry(), delete.address().join()));
+                    deletes.incrementAndGet();
+                }
+            }
+            return journal().writeBatch(ops).thenApply(written -> {
+                long[] addresses = new long[changes.size()];
+                for (int i = 0; i < addresses.length; i++) {
+                    addresses[i] = addOp[i] < 0 ? -1 : written[addOp[i]];
+                }
+                return addresses;
+            });
+        });
     }
 
     @Override

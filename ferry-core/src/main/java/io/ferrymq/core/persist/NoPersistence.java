@@ -1,6 +1,8 @@
 package io.ferrymq.core.persist;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -38,6 +40,13 @@ final class NoPersistence implements Persistence {
 
     @Override
     public void delete(long stream, long entry, CompletableFuture<Long> address) {
+    }
+
+    @Override
+    public CompletableFuture<long[]> writeAtomically(List<StoredChange> changes) {
+        long[] none = new long[changes.size()];
+        Arrays.fill(none, -1);
+        return CompletableFuture.completedFuture(none);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.ferrymq.core.persist;
 import io.ferrymq.core.stats.StoreStats;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -38,6 +39,16 @@ public interface Persistence extends AutoCloseable {
      * forced write; {@link #barrier()} waits for that). Failures are logged, never reported.
      */
     void delete(long stream, long entry, CompletableFuture<Long> address);
+
+    /**
+     * Writes {@code changes} as one atomic unit (G5): after a crash either all of them took effect or none did.
+     * Deletes wait for their adds' addresses first; a delete whose add failed is left out (nothing was stored).
+     *
+     * @return once the unit is durable: per change, the address of the entry added (or -1 for a delete, or when
+     *         nothing is stored); fails, writing nothing, if a delete no longer matches a live entry or the store
+     *         failed
+     */
+    CompletableFuture<long[]> writeAtomically(List<StoredChange> changes);
 
     /** How many deletes were asked for so far: a session compares it before and after an operation. */
     long deletesRequested();

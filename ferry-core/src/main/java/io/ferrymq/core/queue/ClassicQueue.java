@@ -6,13 +6,17 @@ import io.ferrymq.core.Delivery;
 import io.ferrymq.core.GetResult;
 import io.ferrymq.core.Message;
 import io.ferrymq.core.SettleOp;
+import io.ferrymq.core.dedup.DedupSettings;
+import io.ferrymq.core.dedup.Deduplicator;
 import io.ferrymq.core.persist.BrokerRecords;
 import io.ferrymq.core.persist.Persistence;
+import io.ferrymq.core.persist.StoredChange;
 import io.ferrymq.core.queue.QueueCommand.AddConsumer;
 import io.ferrymq.core.queue.QueueCommand.Delete;
 import io.ferrymq.core.queue.QueueCommand.Dispatch;
 import io.ferrymq.core.queue.QueueCommand.Enqueue;
 import io.ferrymq.core.queue.QueueCommand.Get;
+import io.ferrymq.core.queue.QueueCommand.Insert;
 import io.ferrymq.core.queue.QueueCommand.Purge;
 import io.ferrymq.core.queue.QueueCommand.RemoveConsumer;
 import io.ferrymq.core.queue.QueueCommand.Restore;
@@ -75,6 +79,8 @@ public final class ClassicQueue implements Queue {
     /** Reused for every command; emptied after its effects ran. */
     private final List<QueueEffect> effects = new ArrayList<>();
     private final CreditGate credit = id -> consumers.get(id).tryReserve();
+    /** The deduplication window ({@code x-message-deduplication}), or null. */
+    private final Deduplicator dedup;
     private QueueConsumer exclusiveConsumer;
     /** See {@link #storeKey()}; written before the queue is published, read under the lock. */
     private long storeKey;
@@ -89,6 +95,8 @@ public final class ClassicQueue implements Queue {
         this.context = context;
         this.machine = new QueueMachine(arguments, this::load);
         this.lastUsed = now();
+        DedupSettings dedupSettings = DedupSettings.parse(settings.arguments(), settings.describe());
+        this.dedup = dedupSettings == null ? null : new Deduplicator(dedupSettings, context.persistence());
     }
 
     /** Arms the idle-expiry timer; called once the queue is built. */
@@ -124,21 +132,46 @@ public final class ClassicQueue implements Queue {
     @Override
     public CompletableFuture<Void> offer(Message message) {
         Persistence store = context.persistence();
-        byte[] payload = storeKey != 0 && message.properties().persistent() && store.durable()
-                ? BrokerRecords.message(message) : null;
+        byte[] payload = stores(message) ? BrokerRecords.message(message) : null;
         return locked(() -> {
             if (deleted) {
                 return null;
             }
+            Deduplicator.Admission admission = dedup == null ? null : dedup.admit(message, now());
+            if (admission != null && admission.duplicate()) {
+                context.stats().deduplicated();
+                return DONE;
+            }
             machine.apply(new Enqueue(message, now()), effects);
             QueueEntry entry = machine.lastEnqueued();
-            CompletableFuture<Void> safe = entry == null ? CompletableFuture.failedFuture(new QueueFullException(
-                    settings)) : DONE;
-            if (entry != null && payload != null) {
-                // submitted under the queue lock, so the journal sees adds and deletes of this queue in order
-                CompletableFuture<Long> address = store.add(storeKey, entry.sequence(), payload);
+            if (entry == null) {
+                // refused by a length limit: its deduplication key must not keep a resend out
+                if (admission != null) {
+                    dedup.forget(admission);
+                }
+                runEffects();
+                return CompletableFuture.failedFuture(new QueueFullException(settings));
+            }
+            CompletableFuture<Void> safe = DONE;
+            StoredChange.Add key = admission == null ? null : admission.record();
+            // submitted under the queue lock, so the journal sees adds and deletes of this queue in order
+            if (payload != null) {
+                CompletableFuture<Long> address;
+                if (key == null) {
+                    address = store.add(storeKey, entry.sequence(), payload);
+                } else {
+                    // the message and its key durable together: a key kept without its message would make the
+                    // publisher's resend after a crash look like a duplicate of a message that is gone
+                    CompletableFuture<long[]> both = store.writeAtomically(List.of(
+                            new StoredChange.Add(storeKey, entry.sequence(), payload), key));
+                    address = both.thenApply(addresses -> addresses[0]);
+                    dedup.stored(admission, both.thenApply(addresses -> addresses[1]));
+                }
                 entry.stored(address);
                 safe = address.thenApply(at -> null);
+            } else if (key != null) {
+                // a transient message's key: durable soon, the confirm does not wait for it
+                dedup.stored(admission, store.add(key.stream(), key.entry(), key.payload()));
             }
             runEffects();
             dispatchLocked();
@@ -147,6 +180,73 @@ public final class ClassicQueue implements Queue {
             }
             return safe;
         });
+    }
+
+    @Override
+    public QueueReservation reserve(Message message) {
+        byte[] payload = stores(message) ? BrokerRecords.message(message) : null;
+        return locked(() -> {
+            if (deleted) {
+                return null;
+            }
+            // a length limit with x-overflow reject-publish refuses here, so the transaction fails whole
+            if (machine.refuses(message.body().length)) {
+                throw new BrokerException(Condition.PRECONDITION_FAILED, settings.describe()
+                        + " is full and refuses publishes (x-overflow): the transaction is not committed");
+            }
+            Deduplicator.Admission admission = dedup == null ? null : dedup.admit(message, now());
+            if (admission != null && admission.duplicate()) {
+                context.stats().deduplicated();
+                return QueueReservation.duplicate(this, message);
+            }
+            return new QueueReservation(this, machine.reserveSequence(), message, payload, admission);
+        });
+    }
+
+    @Override
+    public void insert(QueueReservation reserved, long address, long keyAddress) {
+        locked(() -> {
+            if (reserved.keyRecord() != null) {
+                dedup.stored(reserved.admission(), CompletableFuture.completedFuture(keyAddress));
+            }
+            if (deleted) {
+                if (address >= 0) {
+                    context.persistence().delete(storeKey, reserved.sequence(), CompletableFuture.completedFuture(
+                            address));
+                }
+                return null;
+            }
+            machine.apply(new Insert(reserved.sequence(), reserved.message(), now()), effects);
+            if (address >= 0) {
+                machine.lastEnqueued().stored(CompletableFuture.completedFuture(address));
+            }
+            dispatchLocked();
+            if (address >= 0) {
+                machine.pageOut(context.residentBytes(), KEEP_HEAD);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void cancel(QueueReservation reserved) {
+        if (reserved.admission() != null && !reserved.deduplicated()) {
+            dedup.forget(reserved.admission());
+        }
+    }
+
+    @Override
+    public StoredChange.Delete detachStored(long deliveryId) {
+        return locked(() -> {
+            QueueEntry entry = machine.unacked(deliveryId);
+            CompletableFuture<Long> stored = entry == null ? null : entry.detachStored();
+            return stored == null ? null : new StoredChange.Delete(storeKey, entry.sequence(), stored);
+        });
+    }
+
+    /** Whether this queue writes {@code message} to the store: a persistent message on a stored queue. */
+    private boolean stores(Message message) {
+        return storeKey != 0 && message.properties().persistent() && context.persistence().durable();
     }
 
     @Override
@@ -160,6 +260,14 @@ public final class ClassicQueue implements Queue {
             throw new IllegalStateException(settings.describe() + " is stored already, as " + storeKey);
         }
         storeKey = key;
+        if (dedup != null) {
+            dedup.storeAs(key);
+        }
+    }
+
+    @Override
+    public Deduplicator deduplicator() {
+        return dedup;
     }
 
     @Override
@@ -295,6 +403,9 @@ public final class ClassicQueue implements Queue {
             consumers.clear();
             exclusiveConsumer = null;
             run(new Delete(now()));
+            if (dedup != null) {
+                dedup.clear();
+            }
         } finally {
             long delta = machine.heldBytes() - before;
             publishCounts();

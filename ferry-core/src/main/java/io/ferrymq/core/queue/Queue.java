@@ -4,6 +4,8 @@ import io.ferrymq.core.BrokerException;
 import io.ferrymq.core.GetResult;
 import io.ferrymq.core.Message;
 import io.ferrymq.core.SettleOp;
+import io.ferrymq.core.dedup.Deduplicator;
+import io.ferrymq.core.persist.StoredChange;
 
 /**
  * A queue of some type, as the rest of the broker uses it (the queue-type SPI, with
@@ -43,6 +45,38 @@ public interface Queue {
      * with {@link QueueFullException} when a length limit refused the message.
      */
     java.util.concurrent.CompletableFuture<Void> offer(Message message);
+
+    /**
+     * Phase one of a transaction's publish (G5): holds a place for {@code message} without making it visible.
+     * Returns null when the queue no longer takes messages (it was deleted while the message was routed).
+     *
+     * @throws BrokerException when the queue would refuse the message now (a length limit with
+     *                         {@code x-overflow: reject-publish}): the commit then fails as a whole and nothing of
+     *                         the transaction takes effect
+     */
+    QueueReservation reserve(Message message);
+
+    /**
+     * Phase two: the transaction is durable, so the reserved message becomes ready at its place, stored at
+     * {@code address} (-1 when it is not stored), its deduplication key's record at {@code keyAddress} (-1 when
+     * none). A queue deleted in between drops it (and its stored copy). Never called for a duplicate.
+     */
+    void insert(QueueReservation reserved, long address, long keyAddress);
+
+    /** The transaction failed before phase two: the reservation is dropped (its deduplication key leaves). */
+    void cancel(QueueReservation reserved);
+
+    /** The queue's deduplication window ({@code x-message-deduplication}), or null. */
+    default Deduplicator deduplicator() {
+        return null;
+    }
+
+    /**
+     * Takes the stored copy of an unacknowledged delivery away from it, so that settling it later deletes
+     * nothing: a committing transaction deletes it in its own atomic write. Returns that delete, or null when
+     * the delivery is unknown or its message is not stored.
+     */
+    StoredChange.Delete detachStored(long deliveryId);
 
     /**
      * The key under which this queue is stored (its record, and the stream of its messages), or 0 when it is not

@@ -15,6 +15,13 @@ public sealed interface QueueCommand {
     }
 
     /**
+     * Adds a message of a committed transaction at the {@code sequence} reserved for it
+     * ({@link QueueMachine#reserveSequence()}): at the tail, or at its place if later messages arrived meanwhile.
+     */
+    record Insert(long sequence, Message message, long now) implements QueueCommand {
+    }
+
+    /**
      * Adds a message recovered from the store at its old {@code sequence}, paged (its body stays in the store at
      * {@code address} until delivered), having been delivered {@code deliveryCount} times already. Its TTL (the
      * queue's, or its own {@code expiration} property, null when it has none) counts from {@code now}.

@@ -74,6 +74,17 @@ public final class QueueEntry {
     }
 
     /**
+     * Forgets the stored copy (a transaction deletes it itself) and returns it as {@link #stored()} did; the entry
+     * then counts as not stored: settling it deletes nothing.
+     */
+    CompletableFuture<Long> detachStored() {
+        CompletableFuture<Long> stored = stored();
+        writing = null;
+        address = NO_ADDRESS;
+        return stored;
+    }
+
+    /**
      * Whether the body may leave memory now; takes a completed write's address. An entry that expires stays an
      * object (the queue's expiry index holds it), so it never pages.
      */

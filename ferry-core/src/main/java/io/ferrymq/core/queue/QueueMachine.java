@@ -6,6 +6,7 @@ import io.ferrymq.core.queue.QueueCommand.Delete;
 import io.ferrymq.core.queue.QueueCommand.Dispatch;
 import io.ferrymq.core.queue.QueueCommand.Enqueue;
 import io.ferrymq.core.queue.QueueCommand.Get;
+import io.ferrymq.core.queue.QueueCommand.Insert;
 import io.ferrymq.core.queue.QueueCommand.Purge;
 import io.ferrymq.core.queue.QueueCommand.RemoveConsumer;
 import io.ferrymq.core.queue.QueueCommand.Restore;
@@ -91,6 +92,8 @@ public final class QueueMachine {
     public void apply(QueueCommand command, List<QueueEffect> effects) {
         if (command instanceof Enqueue enqueue) {
             enqueue(enqueue.message(), enqueue.now(), effects);
+        } else if (command instanceof Insert insert) {
+            insert(insert.sequence(), insert.message(), insert.now(), effects);
         } else if (command instanceof Restore restore) {
             long expiresAt = Expiry.expiresAt(arguments, restore.expiration(), restore.now());
             QueueEntry entry = ready.restore(restore.sequence(), restore.address(), restore.size(),
@@ -153,6 +156,25 @@ public final class QueueMachine {
         while (LengthLimit.over(arguments, ready.size(), ready.bytes())) {
             drop(take(), DropReason.MAXLEN, effects);
         }
+    }
+
+    /** A committed transaction's message at its reserved sequence: as an enqueue, but at its place. */
+    private void insert(long sequence, Message message, long now, List<QueueEffect> effects) {
+        QueueEntry entry = new QueueEntry(sequence, message, 0, Expiry.expiresAt(arguments, message, now));
+        messageBytes += entry.size();
+        ready.insert(entry);
+        if (entry.expiresAt() != Expiry.NEVER) {
+            expiring.add(entry);
+        }
+        lastEnqueued = entry;
+        while (LengthLimit.over(arguments, ready.size(), ready.bytes())) {
+            drop(take(), DropReason.MAXLEN, effects);
+        }
+    }
+
+    /** Whether a length limit with {@code x-overflow} reject-publish(-dlx) would refuse a body of this size now. */
+    public boolean refuses(int bodySize) {
+        return LengthLimit.refuses(arguments, ready, bodySize);
     }
 
     private void dispatch(CreditGate credit, long now, List<QueueEffect> effects) {
@@ -305,7 +327,20 @@ public final class QueueMachine {
         effects.add(new Drop(entry, reason));
     }
 
-    /** The entry the last {@code Enqueue} appended, or null. */
+    /**
+     * Takes the next sequence for a message that an {@link Insert} adds later (a transaction's, once durable);
+     * messages enqueued meanwhile get higher ones.
+     */
+    public long reserveSequence() {
+        return nextSequence++;
+    }
+
+    /** The entry of an unacknowledged delivery, or null when the id is not awaiting settlement. */
+    public QueueEntry unacked(long deliveryId) {
+        return unacked.get(deliveryId);
+    }
+
+    /** The entry the last {@code Enqueue} or {@code Insert} added, or null. */
     public QueueEntry lastEnqueued() {
         return lastEnqueued;
     }

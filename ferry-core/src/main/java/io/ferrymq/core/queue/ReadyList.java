@@ -40,6 +40,15 @@ final class ReadyList {
         added(entry);
     }
 
+    /** Adds a fresh entry whose sequence was reserved earlier: at the tail, or at its place through the heap. */
+    void insert(QueueEntry entry) {
+        if (entry.sequence() > lastFresh) {
+            append(entry);
+        } else {
+            requeue(entry);
+        }
+    }
+
     /**
      * Adds an entry recovered from the store, paged. Recovery meets a queue's entries mostly in sequence order;
      * one that compaction moved arrives late and goes to its place through the heap. An entry that expires stays

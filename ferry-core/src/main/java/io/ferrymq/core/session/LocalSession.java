@@ -18,6 +18,7 @@ import io.ferrymq.core.Session;
 import io.ferrymq.core.SettleOp;
 import io.ferrymq.core.auth.Access;
 import io.ferrymq.core.auth.Resource;
+import io.ferrymq.core.dedup.Deduplicator;
 import io.ferrymq.core.exchange.Destination;
 import io.ferrymq.core.exchange.Exchange;
 import io.ferrymq.core.exchange.FieldEquality;
@@ -295,9 +296,43 @@ public final class LocalSession implements Session {
         }
     }
 
-    /** Routes and enqueues; completes once every stored copy is durable (REJECTED when the store failed). */
+    /**
+     * Checks the exchange's deduplication window, routes and enqueues; completes once every stored copy (and the
+     * key's record) is durable (REJECTED when the store failed).
+     */
     private CompletableFuture<PublishOutcome> enqueue(Exchange exchange, Message message) {
         services.stats().published();
+        Deduplicator.Admission key = vhost.deduplicate(exchange, message);
+        if (key != null && key.duplicate()) {
+            services.stats().deduplicated();
+            return CompletableFuture.completedFuture(PublishOutcome.ROUTED);
+        }
+        CompletableFuture<PublishOutcome> routed = route(exchange, message);
+        if (key == null || key.record() == null) {
+            return routed;
+        }
+        // The key's record after the messages': a crash in between lets the publisher's resend through (a
+        // duplicate) rather than drop it as a duplicate of a message that is gone.
+        Deduplicator window = exchange.deduplicator();
+        return routed.thenCompose(outcome -> {
+            if (outcome == PublishOutcome.REJECTED) {
+                window.forget(key);
+                return CompletableFuture.completedFuture(outcome);
+            }
+            CompletableFuture<Long> stored = persistence.add(key.record().stream(), key.record().entry(),
+                    key.record().payload());
+            window.stored(key, stored);
+            return stored.handle((address, error) -> {
+                if (error != null) {
+                    LOG.error("the deduplication key of a message to {} could not be stored", exchange, error);
+                }
+                return outcome;
+            });
+        });
+    }
+
+    /** Routes and enqueues; completes once every stored copy is durable (REJECTED when the store failed). */
+    private CompletableFuture<PublishOutcome> route(Exchange exchange, Message message) {
         boolean taken = false;
         List<CompletableFuture<Void>> writes = null;
         for (Queue queue : vhost.route(exchange, message)) {
@@ -514,30 +549,32 @@ public final class LocalSession implements Session {
     }
 
     /**
-     * Applies the buffered publishes and settlements in order: each publish stage completes as
-     * its message is routed, then this stage. Not atomic across queues yet: a concurrent
-     * consumer can see the first messages before the last are enqueued.
+     * Commits the transaction atomically ({@link TransactionCommit}): completes once every publish and settlement
+     * is durable and applied, and what this session dropped before is durable too (G1b).
      */
     @Override
     public CompletionStage<Void> txCommit() {
-        List<CompletableFuture<PublishOutcome>> published = new ArrayList<>();
-        CompletionStage<Void> committed = run(() -> {
-            for (Transaction.Op op : requireTransaction().drain()) {
-                if (op instanceof Transaction.Publish publish) {
-                    CompletableFuture<PublishOutcome> outcome = enqueue(publish.exchange(), publish.message());
-                    published.add(outcome);
-                    outcome.whenComplete((value, error) -> publish.outcome().complete(value));
-                } else if (op instanceof Transaction.Settle settle) {
-                    apply(settle.deliveries(), settle.op());
-                }
-            }
-        });
-        if (published.isEmpty() || published.stream().allMatch(CompletableFuture::isDone)) {
-            return committed;
+        CompletableFuture<Void> committed;
+        try {
+            checkOpen();
+            List<Transaction.Op> ops = requireTransaction().drain();
+            committed = new TransactionCommit(vhost, persistence, services.stats(), this::apply, this::giveBack)
+                    .commit(ops);
+        } catch (BrokerException e) {
+            return durable(CompletableFuture.failedFuture(e));
         }
-        // commit-ok once every message of the transaction is durable
-        return CompletableFuture.allOf(published.toArray(new CompletableFuture<?>[0]))
-                .thenCompose(done -> committed);
+        // The channel sends nothing else on this session until the commit completes, so the session's state may
+        // be touched where the store write completed.
+        return committed.thenCompose(done -> durable(CompletableFuture.completedFuture(null)));
+    }
+
+    /** Deliveries whose settlement did not happen are unacked again (requeued if the session closed meanwhile). */
+    private void giveBack(List<UnackedDelivery> deliveries) {
+        if (ledger.isClosed()) {
+            groupByQueue(deliveries).forEach((queue, ids) -> queue.settle(ids, SettleOp.REQUEUE));
+        } else {
+            ledger.restore(deliveries);
+        }
     }
 
     /** Discards buffered publishes (their stages complete with REJECTED); settled deliveries become unacked again. */

@@ -15,6 +15,7 @@ public final class BrokerStats {
     private final LongAdder redelivered = new LongAdder();
     private final LongAdder acked = new LongAdder();
     private final LongAdder discarded = new LongAdder();
+    private final LongAdder deduplicated = new LongAdder();
     /** By reason ({@code rejected}, {@code expired}, {@code maxlen}, {@code delivery_limit}). */
     private final Map<String, LongAdder> deadLettered = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> lost = new ConcurrentHashMap<>();
@@ -22,12 +23,13 @@ public final class BrokerStats {
     /**
      * Counter values at one moment.
      *
+     * @param deduplicated duplicates (G4) that a queue or exchange confirmed but did not take
      * @param deadLettered messages that left a queue unacknowledged and went to its dead-letter exchange, by reason
      * @param lost         messages that left a queue unacknowledged with no dead-letter exchange to take them (none
      *                     set, missing, unroutable, or a cycle), by reason: G7's "counted in the metrics"
      */
     public record Snapshot(long published, long delivered, long redelivered, long acked, long discarded,
-                           Map<String, Long> deadLettered, Map<String, Long> lost) {
+                           long deduplicated, Map<String, Long> deadLettered, Map<String, Long> lost) {
     }
 
     /** A message accepted from a publisher (before routing; counted once however many queues take it). */
@@ -60,9 +62,14 @@ public final class BrokerStats {
         lost.computeIfAbsent(reason, r -> new LongAdder()).increment();
     }
 
+    /** A duplicate (G4) that a queue or exchange confirmed but did not take; counted per queue or exchange. */
+    public void deduplicated() {
+        deduplicated.increment();
+    }
+
     public Snapshot snapshot() {
         return new Snapshot(published.sum(), delivered.sum(), redelivered.sum(), acked.sum(), discarded.sum(),
-                sums(deadLettered), sums(lost));
+                deduplicated.sum(), sums(deadLettered), sums(lost));
     }
 
     private static Map<String, Long> sums(Map<String, LongAdder> counters) {

@@ -7,6 +7,8 @@ import io.ferrymq.core.ExchangeDeclaration;
 import io.ferrymq.core.Message;
 import io.ferrymq.core.QueueDeclaration;
 import io.ferrymq.core.deadletter.DeadLetterer;
+import io.ferrymq.core.dedup.DedupSettings;
+import io.ferrymq.core.dedup.Deduplicator;
 import io.ferrymq.core.exchange.Binding;
 import io.ferrymq.core.exchange.Destination;
 import io.ferrymq.core.exchange.Exchange;
@@ -89,7 +91,7 @@ public final class VirtualHost {
         this.names = names;
         this.persistence = queueContext.persistence();
         this.defaultExchange = new Exchange(name, "", ExchangeType.DIRECT, true, false, false, Map.of(), null,
-                new DefaultExchangeBindings(queues));
+                new DefaultExchangeBindings(queues), null);
         exchanges.put("", defaultExchange);
         predeclare("amq.direct", ExchangeType.DIRECT);
         predeclare("amq.fanout", ExchangeType.FANOUT);
@@ -100,7 +102,7 @@ public final class VirtualHost {
 
     private void predeclare(String exchange, ExchangeType type) {
         exchanges.put(exchange, new Exchange(name, exchange, type, true, false, false, Map.of(), null,
-                type.newBindings()));
+                type.newBindings(), null));
     }
 
     public String name() {
@@ -122,6 +124,8 @@ public final class VirtualHost {
             throw defaultExchangeRefused();
         }
         String alternate = alternateExchange(declaration);
+        Map<String, Object> arguments = declaration.arguments() == null ? Map.of() : declaration.arguments();
+        DedupSettings dedup = DedupSettings.parse(arguments, "exchange '" + exchange + "' in vhost '" + name + "'");
         topology.writeLock().lock();
         try {
             Exchange existing = exchanges.get(exchange);
@@ -131,11 +135,15 @@ public final class VirtualHost {
             }
             Names.checkNotReserved("exchange", exchange, name);
             Exchange created = new Exchange(name, exchange, type, declaration.durable(), declaration.autoDelete(),
-                    declaration.internal(), declaration.arguments(), alternate, type.newBindings());
+                    declaration.internal(), declaration.arguments(), alternate, type.newBindings(),
+                    dedup == null ? null : new Deduplicator(dedup, persistence));
             exchanges.put(exchange, created);
             if (created.durable() && persistence.durable()) {
                 long key = persistence.newKey();
                 exchangeKeys.put(created, key);
+                if (created.deduplicator() != null) {
+                    created.deduplicator().storeAs(key);
+                }
                 write(persistence.put(key, BrokerRecords.exchange(new BrokerRecords.ExchangeRecord(name, exchange,
                         type.wireName(), true, created.autoDelete(), created.internal(), created.arguments()))));
             }
@@ -373,6 +381,15 @@ public final class VirtualHost {
     // ---- routing
 
     /**
+     * What the exchange's deduplication window (G4) decides for {@code message} now: a duplicate is confirmed and
+     * not routed at all. Null when the exchange deduplicates nothing or the message has no key.
+     */
+    public Deduplicator.Admission deduplicate(Exchange exchange, Message message) {
+        Deduplicator window = exchange.deduplicator();
+        return window == null ? null : window.admit(message, queueContext.clock().millis());
+    }
+
+    /**
      * The queues a message published to {@code exchange} reaches: through exchange-to-exchange
      * bindings, and through alternate exchanges where an exchange matched no binding. Each queue
      * appears once and each exchange is visited once, so cycles end.
@@ -457,6 +474,9 @@ public final class VirtualHost {
         if (key != null) {
             write(persistence.remove(key));
         }
+        if (exchange.deduplicator() != null) {
+            exchange.deduplicator().clear();
+        }
     }
 
     private void forgetInbound(Binding binding) {
@@ -532,7 +552,7 @@ public final class VirtualHost {
     }
 
     /** At start, before any client: an exchange recovered from the store under {@code key}. */
-    public void restoreExchange(long key, BrokerRecords.ExchangeRecord record) {
+    public Exchange restoreExchange(long key, BrokerRecords.ExchangeRecord record) {
         ExchangeType type = ExchangeType.byName(record.type()).orElseThrow(() -> new IllegalArgumentException(
                 "unknown exchange type '" + record.type() + "'"));
         Object alternateValue = record.arguments().get("alternate-exchange");
@@ -542,10 +562,16 @@ public final class VirtualHost {
             if (exchanges.containsKey(record.name())) {
                 throw new IllegalArgumentException("exchange '" + record.name() + "' exists already");
             }
+            DedupSettings dedup = DedupSettings.parse(record.arguments(), "exchange '" + record.name() + "'");
             Exchange exchange = new Exchange(name, record.name(), type, true, record.autoDelete(), record.internal(),
-                    record.arguments(), alternate, type.newBindings());
+                    record.arguments(), alternate, type.newBindings(),
+                    dedup == null ? null : new Deduplicator(dedup, persistence));
             exchanges.put(record.name(), exchange);
             exchangeKeys.put(exchange, key);
+            if (exchange.deduplicator() != null) {
+                exchange.deduplicator().storeAs(key);
+            }
+            return exchange;
         } finally {
             topology.writeLock().unlock();
         }

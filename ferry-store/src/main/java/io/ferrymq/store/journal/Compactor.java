@@ -73,7 +73,7 @@ final class Compactor {
         SegmentState state = ledger.stateAt(current);
         Copier copier = new Copier(writer, state);
         int firstMove = moves.size();
-        cursor = log.scan(current, cursor, stepBytes, Long.MAX_VALUE, copier);
+        cursor = log.scan(current, cursor, stepBytes, Long.MAX_VALUE, BatchRecords.unpacking(copier));
         // Forward old addresses only once the copies are readable by other threads.
         writer.flush();
         moves.stream().skip(firstMove).forEach(move -> forwarding.moved(move.from(), move.to()));

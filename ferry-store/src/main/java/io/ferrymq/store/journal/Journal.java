@@ -3,6 +3,7 @@ package io.ferrymq.store.journal;
 import io.ferrymq.store.Durability;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -32,6 +33,16 @@ public interface Journal extends AutoCloseable {
      *         the next {@link #sync})
      */
     CompletableFuture<Void> delete(long stream, long entry, long address, Durability durability);
+
+    /**
+     * Writes the adds and deletes of {@code ops} as one atomic, durable unit: after a crash either all of them
+     * took effect or none did. Each add's body is copied (and compressed if large) before this returns; each
+     * delete is checked as {@link #delete} checks it, and if any check fails the whole batch fails with an
+     * {@link IllegalArgumentException} and writes nothing. A batch cannot delete an entry it adds.
+     *
+     * @return once the batch is durable: per operation, the address of the entry added, or of the entry deleted
+     */
+    CompletableFuture<long[]> writeBatch(List<BatchOp> ops);
 
     /** The body of the entry at {@code address} (decompressed), from the read cache or the disk. */
     ByteBuffer read(long address);

@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
  * type 1 ADD       stream(8) entry(8) [killed address(8) killed size(4)] body
  * type 2 DELETE    stream(8) entry(8)  killed address(8) killed size(4)
  * type 3 METADATA  key(8)    zero(8)  [killed address(8) killed size(4)] value
+ * type 4 BATCH     count(4), then whole framed ADD and DELETE records (see {@link BatchRecords})
  *
  * flags  0x01 KILLS      the bracketed kill reference is present (always, for DELETE)
  *        0x02 TOMBSTONE  METADATA only: removes the key; no value; KILLS set
@@ -29,6 +30,8 @@ final class JournalCodec {
     static final byte ADD = 1;
     static final byte DELETE = 2;
     static final byte METADATA = 3;
+    /** Never decoded here: {@link BatchRecords#unpacking} hands its inner records over one by one. */
+    static final byte BATCH = 4;
 
     static final byte KILLS = 0x01;
     static final byte TOMBSTONE = 0x02;
@@ -130,6 +133,7 @@ final class JournalCodec {
             case ADD -> "add";
             case DELETE -> "delete";
             case METADATA -> "metadata";
+            case BATCH -> "batch";
             default -> "record of unknown type " + type;
         };
     }

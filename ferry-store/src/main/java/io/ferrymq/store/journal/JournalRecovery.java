@@ -72,7 +72,8 @@ final class JournalRecovery {
             }
             long start = Math.max(FIRST, from - base);
             scanned += size - start;
-            log.scan(base, start, Long.MAX_VALUE, from, new Accounting(base, ledger, metadata));
+            log.scan(base, start, Long.MAX_VALUE, from,
+                    BatchRecords.unpacking(new Accounting(base, ledger, metadata)));
         }
         boolean cleanShutdown = checkpoint != null && clean.isPresent() && clean.getAsLong() == from
                 && logEnd() == from;
@@ -178,7 +179,7 @@ final class JournalRecovery {
     private long replayEntries(long base, SegmentState state, boolean fromCheckpoint, long durableHint)
             throws IOException {
         Delivery delivery = new Delivery(state);
-        log.scan(base, FIRST, Long.MAX_VALUE, durableHint, delivery);
+        log.scan(base, FIRST, Long.MAX_VALUE, durableHint, BatchRecords.unpacking(delivery));
         if (fromCheckpoint && (delivery.live != state.live() || delivery.liveBytes != state.liveBytes())) {
             LOG.warn("segment {} of {} holds {} live values ({} bytes) where the checkpoint counted {} ({} bytes): "
                             + "using the recount", base, log, delivery.live, delivery.liveBytes, state.live(),

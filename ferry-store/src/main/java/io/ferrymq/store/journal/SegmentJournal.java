@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -135,6 +137,70 @@ public final class SegmentJournal implements Journal {
             forwarding.deleted(target);
             return null;
         }, durability);
+    }
+
+    @Override
+    public CompletableFuture<long[]> writeBatch(List<BatchOp> ops) {
+        ensureOpen();
+        if (ops.isEmpty()) {
+            return log.sync().thenApply(done -> new long[0]);
+        }
+        // Caller's thread: compress and frame the adds, check the deletes' targets.
+        FramedRecord[] adds = new FramedRecord[ops.size()];
+        Target[] checked = new Target[ops.size()];
+        try {
+            for (int i = 0; i < ops.size(); i++) {
+                BatchOp op = ops.get(i);
+                if (op instanceof BatchOp.Add add) {
+                    adds[i] = JournalCodec.add(add.stream(), add.entry(), bodies.encode(add.body()));
+                } else if (op instanceof BatchOp.Delete delete) {
+                    checked[i] = locate(delete.stream(), delete.entry(), delete.address());
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return log.submit(writer -> {
+            // Every check before the append: a task that throws must not have written anything.
+            List<FramedRecord> inner = new ArrayList<>(ops.size());
+            long[] targets = new long[ops.size()];
+            int[] targetSizes = new int[ops.size()];
+            Set<Long> killed = new HashSet<>();
+            for (int i = 0; i < ops.size(); i++) {
+                if (ops.get(i) instanceof BatchOp.Delete delete) {
+                    long target = forwarding.resolve(delete.address());
+                    int size = target == checked[i].address() ? checked[i].size()
+                            : entrySize(delete.stream(), delete.entry(), target);
+                    if (ledger.isDead(target) || !killed.add(target)) {
+                        throw new IllegalArgumentException("entry " + delete.entry() + " of stream "
+                                + delete.stream() + " at position " + target + " is already deleted");
+                    }
+                    targets[i] = target;
+                    targetSizes[i] = size;
+                    inner.add(JournalCodec.delete(delete.stream(), delete.entry(), target, size));
+                } else {
+                    inner.add(adds[i]);
+                }
+            }
+            long at = writer.append(BatchRecords.frame(inner));
+            long base = writer.segmentBase(at);
+            long[] addresses = new long[ops.size()];
+            long innerAt = at + BatchRecords.FIRST_INNER;
+            for (int i = 0; i < ops.size(); i++) {
+                FramedRecord record = inner.get(i);
+                if (ops.get(i) instanceof BatchOp.Delete) {
+                    ledger.other(base, innerAt, record.size());
+                    ledger.kill(base, record.size(), targets[i], targetSizes[i]);
+                    forwarding.deleted(targets[i]);
+                    addresses[i] = targets[i];
+                } else {
+                    ledger.value(base, innerAt, record.size());
+                    addresses[i] = innerAt;
+                }
+                innerAt += record.size();
+            }
+            return addresses;
+        }, Durability.SYNC);
     }
 
     /** Where an entry is now and its framed size. */

@@ -75,6 +75,11 @@ public final class FramedRecord {
         return frame.length;
     }
 
+    /** Copies the whole frame into {@code out} at its position (a batch record embeds whole frames). */
+    public void copyTo(ByteBuffer out) {
+        out.put(frame);
+    }
+
     /** The whole frame, read-only. */
     ByteBuffer bytes() {
         return ByteBuffer.wrap(frame).asReadOnlyBuffer();
