@@ -52,7 +52,8 @@ public record OrderingArguments(int maxPriority, boolean singleActiveConsumer, b
         long max = FieldValues.asLong(value).orElseThrow(() -> invalid(settings, "x-max-priority", value,
                 "it must be an integer, not " + value.getClass().getSimpleName()));
         if (max < 0 || max > MAX_PRIORITY) {
-            throw invalid(settings, "x-max-priority", value, max + " is out of range; use 1 to " + MAX_PRIORITY + " (0: no priorities)");
+            throw invalid(settings, "x-max-priority", value, max + " is out of range; use 1 to " + MAX_PRIORITY
+                    + " (0: no priorities)");
         }
         return (int) max;
     }
