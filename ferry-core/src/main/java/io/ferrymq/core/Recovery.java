@@ -96,8 +96,7 @@ final class Recovery implements RecoveryHandler {
             return;
         }
         try {
-            BrokerRecords.MessageSummary message = BrokerRecords.readMessageSummary(payload);
-            queue.restore(entry, address, message.bodySize(), message.expiration());
+            queue.restore(entry, address, BrokerRecords.readMessageSummary(payload));
             restored++;
         } catch (RuntimeException e) {
             LOG.error("store: message {} of {} cannot be read and is dropped: {}", entry,

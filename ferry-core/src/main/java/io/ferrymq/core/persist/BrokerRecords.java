@@ -3,6 +3,7 @@ package io.ferrymq.core.persist;
 import io.ferrymq.common.message.LongString;
 import io.ferrymq.common.message.MessageProperties;
 import io.ferrymq.core.Message;
+import io.ferrymq.core.queue.StoredMessage;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -178,33 +179,33 @@ public final class BrokerRecords {
         return new BindingRecord(vhost, source, toQueue, in.str(), in.str(), in.table());
     }
 
-    /** What recovery needs of a stored message whose body stays in the store. */
-    public record MessageSummary(int bodySize, String expiration) {
-    }
-
     /**
-     * The body size and {@code expiration} property of a {@link #message} record, reading past the other
-     * properties without decoding their strings.
+     * What recovery needs of a {@link #message} record whose body stays in the store: body size, {@code expiration}
+     * and {@code priority} properties and the {@code x-group-id} header, reading past the other properties without
+     * decoding their strings.
      */
-    public static MessageSummary readMessageSummary(ByteBuffer record) {
+    public static StoredMessage readMessageSummary(ByteBuffer record) {
         In in = new In(record, MESSAGE);
         in.skipStr();
         in.skipStr();
         int flags = in.i16();
         String expiration = null;
+        Integer priority = null;
+        String groupId = null;
         for (int i = 0; i < 14; i++) {
             if ((flags & (1 << (13 - i))) == 0) {
                 continue;
             }
             switch (i) {
-                case 2 -> in.table();
-                case 3, 4 -> in.i32();
+                case 2 -> groupId = StoredMessage.groupIdOf(in.table());
+                case 3 -> in.i32();
+                case 4 -> priority = in.i32();
                 case 7 -> expiration = in.str();
                 case 9 -> in.i64();
                 default -> in.skipStr();
             }
         }
-        return new MessageSummary(in.blobLength(), expiration);
+        return new StoredMessage(in.blobLength(), expiration, priority, groupId);
     }
 
     public static Message readMessage(ByteBuffer record) {

@@ -93,7 +93,7 @@ public final class ClassicQueue implements Queue {
         this.settings = settings;
         this.arguments = QueueArguments.of(settings);
         this.context = context;
-        this.machine = new QueueMachine(arguments, this::load);
+        this.machine = new QueueMachine(arguments, OrderingArguments.of(settings), this::load);
         this.lastUsed = now();
         DedupSettings dedupSettings = DedupSettings.parse(settings.arguments(), settings.describe());
         this.dedup = dedupSettings == null ? null : new Deduplicator(dedupSettings, context.persistence());
@@ -271,9 +271,10 @@ public final class ClassicQueue implements Queue {
     }
 
     @Override
-    public void restore(long sequence, long address, int size, String expiration) {
+    public void restore(long sequence, long address, StoredMessage stored) {
         locked(() -> {
-            machine.apply(new Restore(sequence, address, size, 1, expiration, now()), effects);
+            machine.apply(new Restore(sequence, address, stored.bodySize(), 1, stored.expiration(), stored.priority(),
+                    stored.groupId(), now()), effects);
             return null;
         });
     }

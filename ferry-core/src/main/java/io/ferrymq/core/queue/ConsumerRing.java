@@ -14,8 +14,12 @@ import java.util.TreeMap;
  * tail whether or not it had credit, so the one after it gets the next turn either way.
  */
 final class ConsumerRing {
-    /** A consumer as the machine knows it. */
-    record Member(long id, int priority, boolean noAck) {
+    /**
+     * A consumer as the machine knows it.
+     *
+     * @param joined when it joined, in the queue's own count: earlier is senior among equal priorities
+     */
+    record Member(long id, int priority, boolean noAck, long joined) {
     }
 
     private final TreeMap<Integer, ArrayDeque<Member>> byPriority = new TreeMap<>(Comparator.reverseOrder());
@@ -39,6 +43,31 @@ final class ConsumerRing {
             byPriority.remove(member.priority());
         }
         return true;
+    }
+
+    Member get(long consumerId) {
+        return byId.get(consumerId);
+    }
+
+    boolean contains(long consumerId) {
+        return byId.containsKey(consumerId);
+    }
+
+    /**
+     * The consumer a single-active-consumer queue serves: the highest priority, and among those the one that joined
+     * first; null when there is none.
+     */
+    Member senior() {
+        for (ArrayDeque<Member> ring : byPriority.values()) {
+            Member senior = null;
+            for (Member member : ring) {
+                if (senior == null || member.joined() < senior.joined()) {
+                    senior = member;
+                }
+            }
+            return senior;
+        }
+        return null;
     }
 
     int size() {

@@ -6,8 +6,13 @@ import java.util.function.Predicate;
 /**
  * The fresh (never requeued) ready entries of a queue, in sequence order, in chunks of parallel arrays so that an
  * entry whose body is on disk costs a few dozen bytes and no object: its sequence, store address, body size and
- * delivery count sit in primitive arrays ({@value #BYTES_PER_PAGED_ENTRY} bytes with compressed references). An
- * entry whose body is in memory keeps its {@link QueueEntry} in the slot. Guarded by the queue's lock.
+ * delivery count sit in primitive arrays ({@value #BYTES_PER_PAGED_ENTRY} bytes with compressed references, 4 more
+ * for a message group handle in a chunk that holds grouped entries). An entry whose body is in memory keeps its
+ * {@link QueueEntry} in the slot. Guarded by the queue's lock.
+ *
+ * <p>All entries of one FIFO have the same priority level ({@link #level}). Chunks start small and double up to
+ * {@value #MAX_CHUNK} slots, so that the many short FIFOs of a priority queue or of parked message groups cost
+ * little, while a long backlog pays the chunk overhead once per {@value #MAX_CHUNK} entries.
  *
  * <p>{@link #pageOut} turns in-memory entries into paged ones, walking a cursor from just behind the head window
  * towards the tail: the head stays in memory because it is delivered next, and the entries just published stay
@@ -16,22 +21,55 @@ import java.util.function.Predicate;
  */
 final class EntryFifo {
     static final int BYTES_PER_PAGED_ENTRY = 8 + 8 + 4 + 4 + 4;
-    private static final int CHUNK = 1024;
+    private static final int MIN_CHUNK = 16;
+    private static final int MAX_CHUNK = 1024;
 
-    /** A run of {@link #CHUNK} slots; slot {@code i} holds either {@code resident[i]} or the primitive fields. */
+    /**
+     * A run of slots; slot {@code i} holds either {@code resident[i]} or the primitive fields. {@code group} is
+     * allocated only once a paged slot of a grouped entry needs it.
+     */
     private static final class Chunk {
         final long base;
-        final QueueEntry[] resident = new QueueEntry[CHUNK];
-        final long[] sequence = new long[CHUNK];
-        final long[] address = new long[CHUNK];
-        final int[] size = new int[CHUNK];
-        final int[] deliveries = new int[CHUNK];
+        final int capacity;
+        final QueueEntry[] resident;
+        final long[] sequence;
+        final long[] address;
+        final int[] size;
+        final int[] deliveries;
+        int[] group;
         Chunk next;
 
-        Chunk(long base) {
+        Chunk(long base, int capacity) {
             this.base = base;
+            this.capacity = capacity;
+            resident = new QueueEntry[capacity];
+            sequence = new long[capacity];
+            address = new long[capacity];
+            size = new int[capacity];
+            deliveries = new int[capacity];
+        }
+
+        long end() {
+            return base + capacity;
+        }
+
+        int groupAt(int i) {
+            return group == null ? QueueEntry.NO_GROUP : group[i];
+        }
+
+        void setGroup(int i, int value) {
+            if (group == null) {
+                if (value == QueueEntry.NO_GROUP) {
+                    return;
+                }
+                group = new int[capacity];
+            }
+            group[i] = value;
         }
     }
+
+    /** The priority level of every entry here. */
+    private final int level;
 
     private Chunk head;
     private Chunk tail;
@@ -41,24 +79,29 @@ final class EntryFifo {
     private long cursor;
     private Chunk cursorChunk;
 
+    EntryFifo(int level) {
+        this.level = level;
+    }
+
     void addLast(QueueEntry entry) {
         Chunk chunk = slotForAppend();
         chunk.resident[(int) (tailPos++ - chunk.base)] = entry;
     }
 
     /** Appends an entry whose body is in the store only (recovery). */
-    void addLastPaged(long sequence, long address, int size, int deliveries) {
+    void addLastPaged(long sequence, long address, int size, int deliveries, int group) {
         Chunk chunk = slotForAppend();
         int i = (int) (tailPos++ - chunk.base);
         chunk.sequence[i] = sequence;
         chunk.address[i] = address;
         chunk.size[i] = size;
         chunk.deliveries[i] = deliveries;
+        chunk.setGroup(i, group);
     }
 
     private Chunk slotForAppend() {
-        if (tail == null || tailPos == tail.base + CHUNK) {
-            Chunk chunk = new Chunk(tailPos);
+        if (tail == null || tailPos == tail.end()) {
+            Chunk chunk = new Chunk(tailPos, tail == null ? MIN_CHUNK : Math.min(tail.capacity * 2, MAX_CHUNK));
             if (tail == null) {
                 head = chunk;
                 cursorChunk = chunk;
@@ -86,6 +129,44 @@ final class EntryFifo {
         return entry != null ? entry.sequence() : head.sequence[i];
     }
 
+    /** Body size of the head entry; only when not empty. */
+    int peekSize() {
+        int i = (int) (headPos - head.base);
+        QueueEntry entry = head.resident[i];
+        return entry != null ? entry.size() : head.size[i];
+    }
+
+    /** Whether the head entry's body is in the store only; only when not empty. */
+    boolean peekPaged() {
+        QueueEntry entry = head.resident[(int) (headPos - head.base)];
+        return entry == null || !entry.resident();
+    }
+
+    /** Message group handle of the head entry, without turning a paged slot into an object; only when not empty. */
+    int peekGroup() {
+        int i = (int) (headPos - head.base);
+        QueueEntry entry = head.resident[i];
+        return entry != null ? entry.group() : head.groupAt(i);
+    }
+
+    /**
+     * Moves the head entry to the tail of {@code target} as it is: a paged slot stays a paged slot. The target must
+     * only get entries in increasing sequence order this way.
+     *
+     * @return the entry's object when the slot held one, else null
+     */
+    QueueEntry moveHeadTo(EntryFifo target) {
+        int i = (int) (headPos - head.base);
+        QueueEntry entry = head.resident[i];
+        if (entry != null) {
+            target.addLast(entry);
+        } else {
+            target.addLastPaged(head.sequence[i], head.address[i], head.size[i], head.deliveries[i], head.groupAt(i));
+        }
+        advanceHead();
+        return entry;
+    }
+
     /** The head entry, or null; a paged one becomes a {@link QueueEntry} without its body, kept in its slot. */
     QueueEntry peek() {
         if (isEmpty()) {
@@ -95,7 +176,7 @@ final class EntryFifo {
         QueueEntry entry = head.resident[i];
         if (entry == null) {
             entry = QueueEntry.paged(head.sequence[i], head.address[i], head.size[i], head.deliveries[i],
-                    Expiry.NEVER);
+                    Expiry.NEVER, level, head.groupAt(i));
             entry.ready = true;
             head.resident[i] = entry;
         }
@@ -108,14 +189,18 @@ final class EntryFifo {
         if (entry == null) {
             return null;
         }
+        advanceHead();
+        return entry;
+    }
+
+    private void advanceHead() {
         head.resident[(int) (headPos - head.base)] = null;
         headPos++;
         if (headPos == tailPos) {
             clear();
-        } else if (headPos == head.base + CHUNK) {
+        } else if (headPos == head.end()) {
             head = head.next;
         }
-        return entry;
     }
 
     /**
@@ -144,6 +229,7 @@ final class EntryFifo {
                     cursorChunk.address[i] = entry.address();
                     cursorChunk.size[i] = entry.size();
                     cursorChunk.deliveries[i] = entry.deliveryCount();
+                    cursorChunk.setGroup(i, entry.group());
                     freed += entry.size();
                 }
             }
@@ -157,7 +243,7 @@ final class EntryFifo {
         if (cursorChunk == null || cursorChunk.base < head.base || cursorChunk.base > to) {
             cursorChunk = head;
         }
-        while (cursorChunk.next != null && to >= cursorChunk.base + CHUNK) {
+        while (cursorChunk.next != null && to >= cursorChunk.end()) {
             cursorChunk = cursorChunk.next;
         }
         cursor = to;
@@ -173,12 +259,12 @@ final class EntryFifo {
             int i = (int) (pos - from.base);
             QueueEntry entry = from.resident[i];
             if (entry == null) {
-                addLastPaged(from.sequence[i], from.address[i], from.size[i], from.deliveries[i]);
+                addLastPaged(from.sequence[i], from.address[i], from.size[i], from.deliveries[i], from.groupAt(i));
             } else if (!dead.test(entry)) {
                 addLast(entry);
             }
             pos++;
-            if (pos == from.base + CHUNK) {
+            if (pos == from.end()) {
                 from = from.next;
             }
         }

@@ -14,8 +14,11 @@ final class LengthLimit {
                 || (arguments.maxLengthBytes() != QueueArguments.NONE && bytes > arguments.maxLengthBytes());
     }
 
-    /** Whether a queue that refuses publishes when full must refuse one more message of {@code size} bytes. */
-    static boolean refuses(QueueArguments arguments, ReadyList ready, long size) {
-        return arguments.overflow() != Overflow.DROP_HEAD && over(arguments, ready.size() + 1L, ready.bytes() + size);
+    /**
+     * Whether a queue that refuses publishes when full, holding {@code count} ready messages of {@code bytes}, must
+     * refuse one more message of {@code size} bytes.
+     */
+    static boolean refuses(QueueArguments arguments, int count, long bytes, long size) {
+        return arguments.overflow() != Overflow.DROP_HEAD && over(arguments, count + 1L, bytes + size);
     }
 }

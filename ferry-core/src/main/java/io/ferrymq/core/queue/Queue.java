@@ -95,10 +95,9 @@ public interface Queue {
      * {@code address} until delivered), as delivered once already (redelivered=true: it may have been delivered
      * before the restart). Sequences mostly increase from call to call; a lower one goes to its place.
      *
-     * @param size       the message body's size in bytes
-     * @param expiration the message's {@code expiration} property, or null: its TTL counts again from the restart
+     * @param stored what the queue needs of the message: its TTL counts again from the restart
      */
-    default void restore(long sequence, long address, int size, String expiration) {
+    default void restore(long sequence, long address, StoredMessage stored) {
         throw new UnsupportedOperationException("queue type of " + settings().describe() + " cannot be restored");
     }
 

@@ -24,10 +24,11 @@ public sealed interface QueueCommand {
     /**
      * Adds a message recovered from the store at its old {@code sequence}, paged (its body stays in the store at
      * {@code address} until delivered), having been delivered {@code deliveryCount} times already. Its TTL (the
-     * queue's, or its own {@code expiration} property, null when it has none) counts from {@code now}.
+     * queue's, or its own {@code expiration} property, null when it has none) counts from {@code now}; its
+     * {@code priority} property and {@code x-group-id} header (null when absent) place it as at its enqueue.
      */
-    record Restore(long sequence, long address, int size, int deliveryCount, String expiration, long now)
-            implements QueueCommand {
+    record Restore(long sequence, long address, int size, int deliveryCount, String expiration, Integer priority,
+                   String groupId, long now) implements QueueCommand {
     }
 
     /**

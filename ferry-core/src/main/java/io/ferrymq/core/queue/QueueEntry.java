@@ -21,44 +21,61 @@ public final class QueueEntry {
     /** {@link #pageable()}: the body is not stored (transient message, or the write failed), or is paged already. */
     static final int NOT_PAGEABLE = 2;
 
+    /** {@link #group()} of an entry that belongs to no message group. */
+    static final int NO_GROUP = 0;
     private static final long NO_ADDRESS = -1;
 
     private final long sequence;
     private final int size;
     /** When the entry expires (ms since the epoch, see {@link Expiry}), or {@link Expiry#NEVER}; fixed. */
     private final long expiresAt;
+    /** The priority level it is queued at (0 in a queue without {@code x-max-priority}); fixed. */
+    private final int priority;
+    /** The handle of its message group in its queue's {@link MessageGroups}, or {@link #NO_GROUP}; fixed. */
+    private final int group;
     private Message message;
     private int deliveryCount;
-    /** Whether the entry sits in its queue's {@link ReadyList}; written by the list only. */
+    /** Whether the entry sits in one of its queue's {@link ReadyList}s; written by the lists only. */
     boolean ready;
+    /**
+     * Whether it is ready in its group's parked list rather than in the queue's main one (see {@link MessageGroups});
+     * kept for entries that expire, which are always objects, since only their expiry takes them out from the middle.
+     */
+    boolean parked;
     /** The store address once known, else {@link #NO_ADDRESS}. */
     private long address = NO_ADDRESS;
     /** The store write in flight, until its address is taken into {@link #address}. */
     private CompletableFuture<Long> writing;
 
     QueueEntry(long sequence, Message message) {
-        this(sequence, message, 0, Expiry.NEVER);
+        this(sequence, message, 0, Expiry.NEVER, 0, NO_GROUP);
     }
 
-    QueueEntry(long sequence, Message message, int deliveryCount, long expiresAt) {
+    QueueEntry(long sequence, Message message, int deliveryCount, long expiresAt, int priority, int group) {
         this.sequence = sequence;
         this.message = message;
         this.size = message.body().length;
         this.deliveryCount = deliveryCount;
         this.expiresAt = expiresAt;
+        this.priority = priority;
+        this.group = group;
     }
 
-    private QueueEntry(long sequence, long address, int size, int deliveryCount, long expiresAt) {
+    private QueueEntry(long sequence, long address, int size, int deliveryCount, long expiresAt, int priority,
+                       int group) {
         this.sequence = sequence;
         this.address = address;
         this.size = size;
         this.deliveryCount = deliveryCount;
         this.expiresAt = expiresAt;
+        this.priority = priority;
+        this.group = group;
     }
 
     /** An entry whose body is in the store at {@code address} only. */
-    static QueueEntry paged(long sequence, long address, int size, int deliveryCount, long expiresAt) {
-        return new QueueEntry(sequence, address, size, deliveryCount, expiresAt);
+    static QueueEntry paged(long sequence, long address, int size, int deliveryCount, long expiresAt, int priority,
+                            int group) {
+        return new QueueEntry(sequence, address, size, deliveryCount, expiresAt, priority, group);
     }
 
     /** The store address of this entry (completes once written), or null when it is not stored. */
@@ -122,6 +139,15 @@ public final class QueueEntry {
 
     public long expiresAt() {
         return expiresAt;
+    }
+
+    /** The priority level it is queued at: its message's priority, capped at the queue's {@code x-max-priority}. */
+    public int priority() {
+        return priority;
+    }
+
+    int group() {
+        return group;
     }
 
     boolean resident() {

@@ -18,6 +18,8 @@ import io.ferrymq.core.queue.QueueEffect.Drop;
 import io.ferrymq.core.queue.QueueEffect.DropReason;
 import io.ferrymq.core.queue.QueueEffect.Refused;
 
+import io.ferrymq.core.queue.MessageGroups.Group;
+
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -39,6 +41,12 @@ import java.util.TreeSet;
  * <p>Expiry (see {@link Expiry}) does not wait for the head: every ready entry with an expiry is also in
  * {@link #expiring}, ordered by expiry, and a {@link Tick} takes out the ones due wherever they sit. An entry is
  * also checked when it is about to be delivered, so an expired message is never delivered, even before its tick.
+ *
+ * <p>Ordering (see {@link OrderingArguments}, docs/ORDERING.md): ready entries sit in one list per priority level
+ * used ({@link ReadyLevels}); with {@code x-single-active-consumer} only {@link #active} is served, and it changes
+ * only when nothing is unacknowledged; with {@code x-message-groups} an entry of a group goes only to the group's
+ * owner while the group has unacknowledged entries, and entries of blocked groups are parked
+ * ({@link MessageGroups}).
  */
 public final class QueueMachine {
     /** The consumer id of a basic.get delivery. Consumer ids given to the machine must differ from it. */
@@ -56,15 +64,30 @@ public final class QueueMachine {
     private record Waiting(long dueAt, QueueEntry entry) {
     }
 
+    /** Chooses, and reserves credit with, the consumer for an entry of {@code group} (null: ungrouped); or null. */
+    private interface Picker {
+        ConsumerRing.Member pick(Group group);
+    }
+
+    /** The pseudo-member a basic.get delivers to. */
+    private static final ConsumerRing.Member GETTER = new ConsumerRing.Member(NO_CONSUMER, 0, false, 0);
+    private static final ConsumerRing.Member NO_ACK_GETTER = new ConsumerRing.Member(NO_CONSUMER, 0, true, 0);
+
     private final QueueArguments arguments;
+    private final OrderingArguments ordering;
     private final BodyLoader loader;
-    private final ReadyList ready = new ReadyList();
+    private final ReadyLevels ready = new ReadyLevels();
+    /** Null unless {@code x-message-groups}. */
+    private final MessageGroups groups;
     /** The ready entries that expire, earliest first: always a subset of {@link #ready}. */
     private final TreeSet<QueueEntry> expiring = new TreeSet<>(BY_EXPIRY);
     private final PriorityQueue<Waiting> waiting = new PriorityQueue<>(
             Comparator.comparingLong(Waiting::dueAt).thenComparingLong(w -> w.entry().sequence()));
     private final Map<Long, QueueEntry> unacked = new HashMap<>();
     private final ConsumerRing consumers = new ConsumerRing();
+    /** {@code x-single-active-consumer}: the consumer being served, or null. */
+    private ConsumerRing.Member active;
+    private long joined;
     private long nextSequence = 1;
     private long nextDeliveryId = 1;
     /** Body bytes of the ready, waiting and unacknowledged entries, in memory or not. */
@@ -84,8 +107,15 @@ public final class QueueMachine {
 
     /** A machine that may page entries out; {@code loader} reads them back for delivery. */
     public QueueMachine(QueueArguments arguments, BodyLoader loader) {
+        this(arguments, OrderingArguments.DEFAULTS, loader);
+    }
+
+    /** A machine with ordering rules, that may page entries out. */
+    public QueueMachine(QueueArguments arguments, OrderingArguments ordering, BodyLoader loader) {
         this.arguments = arguments;
+        this.ordering = ordering;
         this.loader = loader;
+        this.groups = ordering.messageGroups() ? new MessageGroups() : null;
     }
 
     /** Applies one command, appending its effects, in the order they must happen, to {@code effects}. */
@@ -96,8 +126,9 @@ public final class QueueMachine {
             insert(insert.sequence(), insert.message(), insert.now(), effects);
         } else if (command instanceof Restore restore) {
             long expiresAt = Expiry.expiresAt(arguments, restore.expiration(), restore.now());
+            int group = groups == null ? QueueEntry.NO_GROUP : groups.join(restore.groupId());
             QueueEntry entry = ready.restore(restore.sequence(), restore.address(), restore.size(),
-                    restore.deliveryCount(), expiresAt);
+                    restore.deliveryCount(), expiresAt, ordering.levelOf(restore.priority()), group);
             if (entry != null && expiresAt != Expiry.NEVER) {
                 expiring.add(entry);
             }
@@ -105,7 +136,7 @@ public final class QueueMachine {
             messageBytes += restore.size();
             lastEnqueued = null;
         } else if (command instanceof Dispatch dispatch) {
-            dispatch(dispatch.credit(), dispatch.now(), effects);
+            dispatchCutShort = dispatch(consumerPicker(dispatch.credit()), DISPATCH_BATCH, dispatch.now(), effects);
         } else if (command instanceof Tick tick) {
             tick(tick.now(), effects);
         } else if (command instanceof Settle settle) {
@@ -116,18 +147,23 @@ public final class QueueMachine {
             if (add.consumerId() == NO_CONSUMER) {
                 throw new IllegalArgumentException("consumer id " + NO_CONSUMER + " is reserved for basic.get");
             }
-            consumers.add(new ConsumerRing.Member(add.consumerId(), add.priority(), add.noAck()));
+            consumers.add(new ConsumerRing.Member(add.consumerId(), add.priority(), add.noAck(), ++joined));
             hadConsumers = true;
         } else if (command instanceof RemoveConsumer remove) {
             consumers.remove(remove.consumerId());
         } else if (command instanceof Get get) {
-            if (liveHead(get.now(), effects) != null) {
-                deliver(NO_CONSUMER, get.noAck(), take(), effects);
-            }
+            ConsumerRing.Member getter = get.noAck() ? NO_ACK_GETTER : GETTER;
+            dispatch(group -> group == null || group.owner == MessageGroups.NO_OWNER ? getter : null, 1, get.now(),
+                    effects);
         } else if (command instanceof Return returned) {
             QueueEntry entry = returned.entry();
             if (unacked.remove(returned.deliveryId()) == null) {
                 messageBytes += entry.size();
+                if (groups != null) {
+                    groups.rejoin(entry);
+                }
+            } else if (groups != null) {
+                groups.settled(entry);
             }
             entry.undelivered();
             putBack(entry, returned.now(), effects);
@@ -135,9 +171,15 @@ public final class QueueMachine {
             dropAllQueued(DropReason.PURGED, effects);
         } else if (command instanceof Delete) {
             dropAllQueued(DropReason.QUEUE_DELETED, effects);
-            unacked.values().forEach(entry -> drop(entry, DropReason.QUEUE_DELETED, effects));
+            unacked.values().forEach(entry -> {
+                if (groups != null) {
+                    groups.settled(entry);
+                }
+                drop(entry, DropReason.QUEUE_DELETED, effects);
+            });
             unacked.clear();
             consumers.clear();
+            active = null;
         } else {
             throw new IllegalArgumentException("unknown queue command " + command);
         }
@@ -145,56 +187,156 @@ public final class QueueMachine {
 
     private void enqueue(Message message, long now, List<QueueEffect> effects) {
         lastEnqueued = null;
-        if (LengthLimit.refuses(arguments, ready, message.body().length)) {
+        if (LengthLimit.refuses(arguments, readyOnly(), readyBytes(), message.body().length)) {
             effects.add(new Refused(message, arguments.overflow() == Overflow.REJECT_PUBLISH_DLX));
             return;
         }
-        QueueEntry entry = new QueueEntry(nextSequence++, message, 0, Expiry.expiresAt(arguments, message, now));
+        int group = groups == null ? QueueEntry.NO_GROUP : groups.join(MessageGroups.groupIdOf(message));
+        QueueEntry entry = new QueueEntry(nextSequence++, message, 0, Expiry.expiresAt(arguments, message, now),
+                ordering.levelOf(message.properties().priority()), group);
         messageBytes += entry.size();
         append(entry);
         lastEnqueued = entry;
-        while (LengthLimit.over(arguments, ready.size(), ready.bytes())) {
-            drop(take(), DropReason.MAXLEN, effects);
+        while (LengthLimit.over(arguments, readyOnly(), readyBytes())) {
+            drop(takeForLimit(), DropReason.MAXLEN, effects);
         }
     }
 
     /** A committed transaction's message at its reserved sequence: as an enqueue, but at its place. */
     private void insert(long sequence, Message message, long now, List<QueueEffect> effects) {
-        QueueEntry entry = new QueueEntry(sequence, message, 0, Expiry.expiresAt(arguments, message, now));
+        int group = groups == null ? QueueEntry.NO_GROUP : groups.join(MessageGroups.groupIdOf(message));
+        QueueEntry entry = new QueueEntry(sequence, message, 0, Expiry.expiresAt(arguments, message, now),
+                ordering.levelOf(message.properties().priority()), group);
         messageBytes += entry.size();
         ready.insert(entry);
         if (entry.expiresAt() != Expiry.NEVER) {
             expiring.add(entry);
         }
         lastEnqueued = entry;
-        while (LengthLimit.over(arguments, ready.size(), ready.bytes())) {
-            drop(take(), DropReason.MAXLEN, effects);
+        while (LengthLimit.over(arguments, readyOnly(), readyBytes())) {
+            drop(takeForLimit(), DropReason.MAXLEN, effects);
         }
     }
 
     /** Whether a length limit with {@code x-overflow} reject-publish(-dlx) would refuse a body of this size now. */
     public boolean refuses(int bodySize) {
-        return LengthLimit.refuses(arguments, ready, bodySize);
+        return LengthLimit.refuses(arguments, readyOnly(), readyBytes(), bodySize);
     }
 
-    private void dispatch(CreditGate credit, long now, List<QueueEffect> effects) {
-        dispatchCutShort = false;
+    /** Ready entries, main and parked (not those waiting for a retry): what length limits count. */
+    private int readyOnly() {
+        return ready.size() + (groups == null ? 0 : groups.parkedCount());
+    }
+
+    private long readyBytes() {
+        return ready.bytes() + (groups == null ? 0 : groups.parkedBytes());
+    }
+
+    /**
+     * drop-head: the entry that would be delivered next goes, as in RabbitMQ (in a priority queue, the head of the
+     * highest priority); with message groups, a parked entry only once the main list is empty.
+     */
+    private QueueEntry takeForLimit() {
+        if (!ready.isEmpty()) {
+            return take();
+        }
+        return takeParked(groups.parkedGroups().get(0));
+    }
+
+    /**
+     * Hands out ready entries, parked ones first, to the consumers {@code picker} chooses, at most {@code limit}.
+     *
+     * @return whether it stopped at the limit with entries left that a consumer may take
+     */
+    private boolean dispatch(Picker picker, int limit, long now, List<QueueEffect> effects) {
         int delivered = 0;
-        while (!consumers.isEmpty() && !ready.isEmpty()) {
-            if (delivered == DISPATCH_BATCH) {
-                dispatchCutShort = true;
-                return;
+        if (groups != null) {
+            for (Group group : groups.parkedGroups()) {
+                while (group.hasParked() && !group.heldBack()) {
+                    if (delivered == limit) {
+                        return true;
+                    }
+                    QueueEntry head = liveParkedHead(group, now, effects);
+                    if (head == null) {
+                        break;
+                    }
+                    ConsumerRing.Member consumer = picker.pick(group);
+                    if (consumer == null) {
+                        break;
+                    }
+                    deliver(consumer, takeParked(group), effects);
+                    delivered++;
+                }
             }
-            if (liveHead(now, effects) == null) {
-                return;
+        }
+        while (!ready.isEmpty()) {
+            if (delivered == limit) {
+                return true;
             }
-            ConsumerRing.Member consumer = consumers.reserveNext(credit);
+            Group group = groups == null ? null : groups.get(ready.peekGroup());
+            if (group != null && (group.hasParked() || group.heldBack()
+                    || group.owner != MessageGroups.NO_OWNER && !consumers.contains(group.owner)
+                    && group.owner != NO_CONSUMER)) {
+                // its group cannot take it now: parked as it is (a paged slot is not read)
+                groups.park(group, ready);
+                continue;
+            }
+            QueueEntry head = liveHead(now, effects);
+            if (head == null) {
+                return false;
+            }
+            if (head.group() != (group == null ? QueueEntry.NO_GROUP : group.handle)) {
+                continue; // the head expired or was lost: look at the new one
+            }
+            ConsumerRing.Member consumer = picker.pick(group);
             if (consumer == null) {
-                return;
+                if (group == null || group.owner == MessageGroups.NO_OWNER) {
+                    return false; // nobody can take anything now
+                }
+                groups.park(group, ready);
+                continue;
             }
-            deliver(consumer.id(), consumer.noAck(), take(), effects);
+            deliver(consumer, take(), effects);
             delivered++;
         }
+        return false;
+    }
+
+    /** Chooses among the consumers: the group's owner while it has one, else the next in turn (or the active one). */
+    private Picker consumerPicker(CreditGate credit) {
+        return group -> {
+            if (consumers.isEmpty()) {
+                return null;
+            }
+            if (group != null && group.owner != MessageGroups.NO_OWNER) {
+                if (ordering.singleActiveConsumer() && (active == null || active.id() != group.owner)) {
+                    return null;
+                }
+                return consumers.contains(group.owner) && credit.tryReserve(group.owner)
+                        ? consumers.get(group.owner) : null;
+            }
+            if (!ordering.singleActiveConsumer()) {
+                return consumers.reserveNext(credit);
+            }
+            ConsumerRing.Member serving = activeConsumer();
+            return serving != null && credit.tryReserve(serving.id()) ? serving : null;
+        };
+    }
+
+    /**
+     * The single active consumer: the senior one (highest priority, then earliest), but a change of consumer waits
+     * until nothing is unacknowledged, so that the next one sees every message, redeliveries included, in order.
+     */
+    private ConsumerRing.Member activeConsumer() {
+        ConsumerRing.Member senior = consumers.senior();
+        if (active != null && active.equals(senior)) {
+            return active;
+        }
+        if (!unacked.isEmpty()) {
+            return null;
+        }
+        active = senior;
+        return active;
     }
 
     /**
@@ -220,15 +362,22 @@ public final class QueueMachine {
     private void tick(long now, List<QueueEffect> effects) {
         while (!expiring.isEmpty() && Expiry.expired(expiring.first(), now)) {
             QueueEntry entry = expiring.pollFirst();
-            ready.remove(entry);
+            if (entry.parked) {
+                groups.removeParked(entry);
+            } else {
+                ready.remove(entry);
+            }
             drop(entry, DropReason.EXPIRED, effects);
         }
         while (!waiting.isEmpty() && waiting.peek().dueAt() <= now) {
-            putBack(waiting.poll().entry(), now, effects);
+            QueueEntry entry = waiting.poll().entry();
+            if (groups != null && groups.of(entry) != null) {
+                groups.of(entry).waiting--;
+            }
+            putBack(entry, now, effects);
         }
     }
 
-    /** The ready head after dropping the expired entries before it, or null when nothing is ready. */
     /**
      * The ready head, with its body in memory, after dropping the expired entries before it; null when nothing is
      * ready. A head whose body cannot be read back from the store is dropped ({@link DropReason#LOST}).
@@ -249,6 +398,30 @@ public final class QueueMachine {
         return null;
     }
 
+    /** {@link #liveHead} of a group's parked entries. */
+    private QueueEntry liveParkedHead(Group group, long now, List<QueueEffect> effects) {
+        while (group.hasParked()) {
+            if (Expiry.expired(groups.peekParked(group), now)) {
+                drop(takeParked(group), DropReason.EXPIRED, effects);
+                continue;
+            }
+            try {
+                return groups.peekLoadedParked(group, loader);
+            } catch (RuntimeException unreadable) {
+                drop(takeParked(group), DropReason.LOST, effects);
+            }
+        }
+        return null;
+    }
+
+    private QueueEntry takeParked(Group group) {
+        QueueEntry entry = groups.pollParked(group);
+        if (entry.expiresAt() != Expiry.NEVER) {
+            expiring.remove(entry);
+        }
+        return entry;
+    }
+
     private void append(QueueEntry entry) {
         ready.append(entry);
         if (entry.expiresAt() != Expiry.NEVER) {
@@ -262,7 +435,12 @@ public final class QueueMachine {
             drop(entry, DropReason.EXPIRED, effects);
             return;
         }
-        ready.requeue(entry);
+        Group group = groups == null ? null : groups.of(entry);
+        if (group != null && group.hasParked()) {
+            groups.requeueParked(group, entry);
+        } else {
+            ready.requeue(entry);
+        }
         if (entry.expiresAt() != Expiry.NEVER) {
             expiring.add(entry);
         }
@@ -285,6 +463,9 @@ public final class QueueMachine {
         if (arguments.deliveryLimit() != QueueArguments.NONE && entry.deliveryCount() > arguments.deliveryLimit()) {
             drop(entry, DropReason.DELIVERY_LIMIT, effects);
         } else if (arguments.retries()) {
+            if (groups != null && groups.of(entry) != null) {
+                groups.of(entry).waiting++;
+            }
             waiting.add(new Waiting(now + RetrySchedule.delayAfter(arguments, entry.deliveryCount()), entry));
         } else {
             putBack(entry, now, effects);
@@ -294,26 +475,40 @@ public final class QueueMachine {
     private void dropAllQueued(DropReason reason, List<QueueEffect> effects) {
         expiring.clear();
         ready.drain(entry -> drop(entry, reason, effects));
+        if (groups != null) {
+            groups.drainParked(entry -> drop(entry, reason, effects));
+            waiting.forEach(w -> groups.of(w.entry()).waiting--);
+        }
         waiting.forEach(w -> drop(w.entry(), reason, effects));
         waiting.clear();
     }
 
-    private void deliver(long consumerId, boolean noAck, QueueEntry entry, List<QueueEffect> effects) {
+    private void deliver(ConsumerRing.Member consumer, QueueEntry entry, List<QueueEffect> effects) {
         long deliveryId = nextDeliveryId++;
         int before = entry.deliveryCount();
         entry.delivered();
-        if (noAck) {
+        Group group = groups == null ? null : groups.of(entry);
+        if (consumer.noAck()) {
             messageBytes -= entry.size();
+            if (group != null) {
+                groups.leave(entry);
+            }
         } else {
             unacked.put(deliveryId, entry);
+            if (group != null) {
+                groups.delivered(group, consumer.id());
+            }
         }
-        effects.add(new Deliver(consumerId, deliveryId, entry, before, noAck));
+        effects.add(new Deliver(consumer.id(), deliveryId, entry, before, consumer.noAck()));
     }
 
     private void settle(long deliveryId, Settle settle, List<QueueEffect> effects) {
         QueueEntry entry = unacked.remove(deliveryId);
         if (entry == null) {
             return;
+        }
+        if (groups != null) {
+            groups.settled(entry);
         }
         switch (settle.op()) {
             case ACK -> drop(entry, DropReason.ACKED, effects);
@@ -324,6 +519,9 @@ public final class QueueMachine {
 
     private void drop(QueueEntry entry, DropReason reason, List<QueueEffect> effects) {
         messageBytes -= entry.size();
+        if (groups != null) {
+            groups.leave(entry);
+        }
         effects.add(new Drop(entry, reason));
     }
 
@@ -361,7 +559,7 @@ public final class QueueMachine {
 
     /** Messages in the queue and not delivered: ready ones, and those waiting for a retry. */
     public int readyCount() {
-        return ready.size() + waiting.size();
+        return readyOnly() + waiting.size();
     }
 
     public int unackedCount() {
@@ -374,7 +572,7 @@ public final class QueueMachine {
 
     /** Body bytes of the ready, waiting and unacknowledged entries held in memory (not those paged out). */
     public long heldBytes() {
-        return messageBytes - ready.pagedBytes();
+        return messageBytes - ready.pagedBytes() - (groups == null ? 0 : groups.parkedPagedBytes());
     }
 
     /** Body bytes of the ready, waiting and unacknowledged entries, in memory or in the store. */

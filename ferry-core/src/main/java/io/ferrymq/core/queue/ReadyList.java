@@ -5,8 +5,8 @@ import java.util.PriorityQueue;
 import java.util.function.Consumer;
 
 /**
- * The ready messages of a queue in FIFO order by enqueue sequence. Guarded by the lock of the
- * queue that holds it.
+ * The ready messages of one priority level of a queue (or of one parked message group) in FIFO order by enqueue
+ * sequence. Guarded by the lock of the queue that holds it.
  *
  * <p>Fresh entries arrive with increasing sequences, so they sit in an {@link EntryFifo}: O(1)
  * append and take, and a few dozen bytes per entry whose body is paged out to the store. A
@@ -21,7 +21,8 @@ import java.util.function.Consumer;
 final class ReadyList {
     private static final int SWEEP_THRESHOLD = 1024;
 
-    private final EntryFifo fresh = new EntryFifo();
+    private final int level;
+    private final EntryFifo fresh;
     private final PriorityQueue<QueueEntry> requeued =
             new PriorityQueue<>(Comparator.comparingLong(QueueEntry::sequence));
     private int live;
@@ -32,6 +33,16 @@ final class ReadyList {
     private int tombstones;
     /** The highest sequence appended to {@link #fresh}: a restored entry below it must go to the heap. */
     private long lastFresh;
+
+    /** A list of the entries of priority {@code level}. */
+    ReadyList(int level) {
+        this.level = level;
+        this.fresh = new EntryFifo(level);
+    }
+
+    int level() {
+        return level;
+    }
 
     /** Appends an entry whose sequence is higher than any entry seen before. */
     void append(QueueEntry entry) {
@@ -56,17 +67,17 @@ final class ReadyList {
      *
      * @return the entry's object when it has one (it expires, or went to the heap), else null
      */
-    QueueEntry restore(long sequence, long address, int size, int deliveries, long expiresAt) {
+    QueueEntry restore(long sequence, long address, int size, int deliveries, long expiresAt, int group) {
         live++;
         bytes += size;
         pagedBytes += size;
         boolean inOrder = sequence > lastFresh;
         if (inOrder && expiresAt == Expiry.NEVER) {
-            fresh.addLastPaged(sequence, address, size, deliveries);
+            fresh.addLastPaged(sequence, address, size, deliveries, group);
             lastFresh = sequence;
             return null;
         }
-        QueueEntry entry = QueueEntry.paged(sequence, address, size, deliveries, expiresAt);
+        QueueEntry entry = QueueEntry.paged(sequence, address, size, deliveries, expiresAt, level, group);
         entry.ready = true;
         if (inOrder) {
             fresh.addLast(entry);
@@ -100,6 +111,41 @@ final class ReadyList {
             pagedBytes -= head.size();
         }
         return head;
+    }
+
+    /** The message group handle of the head entry (the list must not be empty), a paged slot staying a slot. */
+    int peekGroup() {
+        skipTombstones();
+        return requeuedFirst() ? requeued.peek().group() : fresh.peekGroup();
+    }
+
+    /**
+     * Moves the head entry (there must be one) to {@code target}, a paged slot staying a slot: used to park the
+     * entries of a message group that cannot be delivered now, without reading or materialising them.
+     *
+     * @return the entry's object when it has one, else null
+     */
+    QueueEntry moveHeadTo(ReadyList target) {
+        skipTombstones();
+        if (requeuedFirst()) {
+            QueueEntry entry = poll();
+            target.requeue(entry);
+            return entry;
+        }
+        int size = fresh.peekSize();
+        boolean paged = fresh.peekPaged();
+        long sequence = fresh.peekSequence();
+        QueueEntry entry = fresh.moveHeadTo(target.fresh);
+        target.lastFresh = Math.max(target.lastFresh, sequence);
+        live--;
+        bytes -= size;
+        target.live++;
+        target.bytes += size;
+        if (paged) {
+            pagedBytes -= size;
+            target.pagedBytes += size;
+        }
+        return entry;
     }
 
     QueueEntry poll() {

@@ -18,6 +18,7 @@ import io.ferrymq.core.persist.BrokerRecords;
 import io.ferrymq.core.persist.Persistence;
 import io.ferrymq.core.queue.ClassicQueueType;
 import io.ferrymq.core.queue.Queue;
+import io.ferrymq.core.queue.OrderingArguments;
 import io.ferrymq.core.queue.QueueArguments;
 import io.ferrymq.core.queue.QueueContext;
 import io.ferrymq.core.queue.QueueHost;
@@ -295,6 +296,7 @@ public final class VirtualHost {
                     declaration.exclusive() ? connection : QueueSettings.NOT_EXCLUSIVE, declaration.autoDelete(),
                     declaration.arguments());
             QueueArguments.of(settings);
+            OrderingArguments.of(settings);
             Queue created = type.create(settings, queueContext);
             if (settings.durable() && !settings.exclusive() && persistence.durable()) {
                 // durable and exclusive is transient, as in RabbitMQ: it goes with its connection anyway

@@ -62,7 +62,7 @@ class PagingTest {
     @Test
     void restoredEntriesArePagedAndAMovedOneGoesToItsPlace() {
         for (long sequence : new long[]{2, 3, 5, 1, 4}) {
-            apply(new QueueCommand.Restore(sequence, sequence, 100, 1, null, 0));
+            apply(new QueueCommand.Restore(sequence, sequence, 100, 1, null, null, null, 0));
         }
         assertThat(machine.heldBytes()).isZero();
         assertThat(machine.messageBytes()).isEqualTo(500);
@@ -81,8 +81,8 @@ class PagingTest {
 
     @Test
     void anUnreadableBodyIsDroppedAsLostAndTheNextOneDelivered() {
-        apply(new QueueCommand.Restore(1, -1, 100, 0, null, 0));
-        apply(new QueueCommand.Restore(2, 2, 100, 0, null, 0));
+        apply(new QueueCommand.Restore(1, -1, 100, 0, null, null, null, 0));
+        apply(new QueueCommand.Restore(2, 2, 100, 0, null, null, null, 0));
         apply(new QueueCommand.Get(false, 0));
 
         assertThat(effects).hasSize(2);
@@ -94,8 +94,8 @@ class PagingTest {
 
     @Test
     void aRequeuedPagedEntryKeepsItsBodyAndPlace() {
-        apply(new QueueCommand.Restore(1, 1, 100, 0, null, 0));
-        apply(new QueueCommand.Restore(2, 2, 100, 0, null, 0));
+        apply(new QueueCommand.Restore(1, 1, 100, 0, null, null, null, 0));
+        apply(new QueueCommand.Restore(2, 2, 100, 0, null, null, null, 0));
         apply(new QueueCommand.Get(false, 0));
         long deliveryId = ((Deliver) effects.get(0)).deliveryId();
         apply(new QueueCommand.Settle(new long[]{deliveryId}, SettleOp.REQUEUE, 0));
@@ -108,7 +108,7 @@ class PagingTest {
     @Test
     void purgeDropsPagedEntriesWithoutReadingThem() {
         for (int i = 1; i <= 3000; i++) {
-            apply(new QueueCommand.Restore(i, i, 10, 0, null, 0));
+            apply(new QueueCommand.Restore(i, i, 10, 0, null, null, null, 0));
         }
         apply(new QueueCommand.Purge(0));
         assertThat(effects).hasSize(3000).allMatch(e -> e instanceof Drop);
@@ -119,7 +119,7 @@ class PagingTest {
     @Test
     void oneDispatchHandsOutABatchSoThatAPagedBacklogIsNotLoadedAtOnce() {
         for (int i = 1; i <= 1000; i++) {
-            apply(new QueueCommand.Restore(i, i, 100, 0, null, 0));
+            apply(new QueueCommand.Restore(i, i, 100, 0, null, null, null, 0));
         }
         apply(new QueueCommand.AddConsumer(7, 0, true));
         int batches = 0;
@@ -139,8 +139,8 @@ class PagingTest {
                 QueueArguments.NONE, Overflow.DROP_HEAD, QueueArguments.NONE, QueueArguments.NONE,
                 QueueArguments.NONE, 1.0, QueueArguments.NONE);
         QueueMachine timed = new QueueMachine(ttl, address -> message((int) address, 100));
-        timed.apply(new QueueCommand.Restore(1, 1, 100, 0, null, 0), effects);
-        timed.apply(new QueueCommand.Restore(2, 2, 100, 0, "10", 0), effects);
+        timed.apply(new QueueCommand.Restore(1, 1, 100, 0, null, null, null, 0), effects);
+        timed.apply(new QueueCommand.Restore(2, 2, 100, 0, "10", null, null, 0), effects);
         assertThat(timed.heldBytes()).isZero();
         assertThat(timed.nextDeadline()).isEqualTo(11);
 
@@ -162,8 +162,8 @@ class PagingTest {
                 QueueArguments.NONE, Overflow.DROP_HEAD, QueueArguments.NONE, QueueArguments.NONE,
                 QueueArguments.NONE, 1.0, QueueArguments.NONE);
         QueueMachine limited = new QueueMachine(maxLength, address -> message((int) address, 100));
-        limited.apply(new QueueCommand.Restore(1, 1, 100, 0, null, 0), effects);
-        limited.apply(new QueueCommand.Restore(2, 2, 100, 0, null, 0), effects);
+        limited.apply(new QueueCommand.Restore(1, 1, 100, 0, null, null, null, 0), effects);
+        limited.apply(new QueueCommand.Restore(2, 2, 100, 0, null, null, null, 0), effects);
         limited.apply(new QueueCommand.Enqueue(message(3, 100), 0), effects);
 
         assertThat(effects).singleElement().satisfies(effect -> {
