@@ -6,35 +6,13 @@ import static io.ferrymq.it.Amqp.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import io.ferrymq.testkit.FerryBrokerExtension;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.concurrent.ConcurrentSkipListSet;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** x-max-length, x-max-length-bytes and x-overflow (dead-lettering on overflow is in DeadLetterIT). */
-class LengthLimitIT {
-
-    @RegisterExtension
-    static final FerryBrokerExtension broker = new FerryBrokerExtension();
-
-    Connection conn;
-    Channel ch;
-
-    @BeforeEach
-    void open() throws Exception {
-        conn = Amqp.connect(broker);
-        ch = conn.createChannel();
-    }
-
-    @AfterEach
-    void close() {
-        Amqp.closeQuietly(conn);
-    }
+class LengthLimitIT extends WithChannel {
 
     @Test
     void dropHeadKeepsTheNewestMessages() throws Exception {

@@ -15,7 +15,6 @@ import com.rabbitmq.client.Delivery;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.LongString;
 import com.rabbitmq.client.Return;
-import io.ferrymq.testkit.FerryBrokerExtension;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,30 +26,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** basic.publish / consume / get / cancel / return, properties, consumer tags and priorities. */
-class PublishConsumeIT {
-
-    @RegisterExtension
-    static final FerryBrokerExtension broker = new FerryBrokerExtension();
-
-    Connection conn;
-    Channel ch;
-
-    @BeforeEach
-    void open() throws Exception {
-        conn = Amqp.connect(broker);
-        ch = conn.createChannel();
-    }
-
-    @AfterEach
-    void close() {
-        Amqp.closeQuietly(conn);
-    }
+class PublishConsumeIT extends WithChannel {
 
     // ---------------------------------------------------------------- properties and headers
 

@@ -11,34 +11,13 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Return;
-import io.ferrymq.testkit.FerryBrokerExtension;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** queue.declare / bind / unbind / purge / delete. */
-class QueueIT {
-
-    @RegisterExtension
-    static final FerryBrokerExtension broker = new FerryBrokerExtension();
-
-    Connection conn;
-    Channel ch;
-
-    @BeforeEach
-    void open() throws Exception {
-        conn = Amqp.connect(broker);
-        ch = conn.createChannel();
-    }
-
-    @AfterEach
-    void close() {
-        Amqp.closeQuietly(conn);
-    }
+class QueueIT extends WithChannel {
 
     /** A fresh channel for clean-up after the test's channel was closed by an error. */
     private void deleteQueue(String q) throws Exception {

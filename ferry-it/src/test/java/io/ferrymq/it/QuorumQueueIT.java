@@ -6,36 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
-import io.ferrymq.testkit.FerryBrokerExtension;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** x-queue-type quorum on one node, as an application written for RabbitMQ's quorum queues declares it. */
-class QuorumQueueIT {
+class QuorumQueueIT extends WithChannel {
     private static final Map<String, Object> QUORUM = Map.of("x-queue-type", "quorum");
 
-    @RegisterExtension
-    static final FerryBrokerExtension broker = new FerryBrokerExtension();
-
-    Connection conn;
-    Channel ch;
-
-    @BeforeEach
-    void open() throws Exception {
-        conn = Amqp.connect(broker);
-        ch = conn.createChannel();
-    }
-
-    @AfterEach
-    void close() {
-        Amqp.closeQuietly(conn);
-    }
 
     @Test
     void aDurableQuorumQueueWorksLikeAnyQueue() throws Exception {

@@ -8,16 +8,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import io.ferrymq.testkit.FerryBrokerExtension;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -25,24 +20,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Which queues a message reaches. Every test publishes with confirms first, so that when the
  * queues are read the routing is complete: what is not in a queue was not routed there.
  */
-class RoutingIT {
-
-    @RegisterExtension
-    static final FerryBrokerExtension broker = new FerryBrokerExtension();
-
-    Connection conn;
-    Channel ch;
-
-    @BeforeEach
-    void open() throws Exception {
-        conn = Amqp.connect(broker);
-        ch = conn.createChannel();
-    }
-
-    @AfterEach
-    void close() {
-        Amqp.closeQuietly(conn);
-    }
+class RoutingIT extends WithChannel {
 
     /** Publishes each key with the key itself as body; returns what reached the queue. */
     private List<String> route(String exchange, String queue, List<String> keys) throws Exception {
