@@ -7,10 +7,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
-import io.ferrymq.testkit.FerryBrokerExtension;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
@@ -18,36 +16,19 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * G7, nothing vanishes: many messages with random TTLs, random rejects and requeues, a small length limit and a
  * delivery limit. Every published message is either consumed or dead-lettered, and each dead letter names why.
  */
-class ConservationIT {
+class ConservationIT extends WithConnection {
     /**
      * {@code -Dconservation.messages=100000} for the full run. The default is smaller because the ITs run Netty's
      * paranoid leak detection, which makes the broker's event loop about ten times slower (20k take ~20 s on 2 cores).
      */
     private static final int MESSAGES = Integer.getInteger("conservation.messages", 20_000);
 
-    @RegisterExtension
-    static final FerryBrokerExtension broker = new FerryBrokerExtension();
-
-    Connection conn;
-
-    @BeforeEach
-    void open() throws Exception {
-        conn = Amqp.connect(broker);
-    }
-
-    @AfterEach
-    void close() {
-        Amqp.closeQuietly(conn);
-    }
 
     @Test
     void consumedPlusDeadLetteredByReasonIsPublished() throws Exception {

@@ -9,34 +9,15 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Delivery;
-import io.ferrymq.testkit.FerryBrokerExtension;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Priority queues, single active consumer and message groups with the RabbitMQ Java client (docs/ORDERING.md),
  * and the 406 a bad ordering argument gets.
  */
-class OrderingIT {
-
-    @RegisterExtension
-    static final FerryBrokerExtension broker = new FerryBrokerExtension();
-
-    Connection conn;
-
-    @BeforeEach
-    void open() throws Exception {
-        conn = Amqp.connect(broker);
-    }
-
-    @AfterEach
-    void close() {
-        Amqp.closeQuietly(conn);
-    }
+class OrderingIT extends WithConnection {
 
     private static AMQP.BasicProperties priority(Integer priority) {
         return new AMQP.BasicProperties.Builder().priority(priority).build();

@@ -6,35 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import io.ferrymq.testkit.FerryBrokerExtension;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Bad failure-handling arguments are refused with 406 naming the argument, as RabbitMQ refuses them. */
-class QueueArgumentsIT {
-
-    @RegisterExtension
-    static final FerryBrokerExtension broker = new FerryBrokerExtension();
-
-    Connection conn;
-
-    @BeforeEach
-    void open() throws Exception {
-        conn = Amqp.connect(broker);
-    }
-
-    @AfterEach
-    void close() {
-        Amqp.closeQuietly(conn);
-    }
+class QueueArgumentsIT extends WithConnection {
 
     static Stream<Arguments> badArguments() {
         return Stream.of(

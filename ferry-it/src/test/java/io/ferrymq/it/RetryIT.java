@@ -5,35 +5,15 @@ import static io.ferrymq.it.Amqp.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Delivery;
-import io.ferrymq.testkit.FerryBrokerExtension;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Retry with back-off (x-retry-delay, x-retry-multiplier, x-retry-max-delay), end to end. The exact schedule is
  * unit-tested on a fake clock (QueueMachineFailureTest); here: never before the delay, and then it does come.
  */
-class RetryIT {
-
-    @RegisterExtension
-    static final FerryBrokerExtension broker = new FerryBrokerExtension();
-
-    Connection conn;
-
-    @BeforeEach
-    void open() throws Exception {
-        conn = Amqp.connect(broker);
-    }
-
-    @AfterEach
-    void close() {
-        Amqp.closeQuietly(conn);
-    }
+class RetryIT extends WithConnection {
 
     private String retryQueue(Channel ch) throws Exception {
         String q = unique("retry");
