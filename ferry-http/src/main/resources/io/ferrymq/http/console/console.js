@@ -215,7 +215,7 @@ function depthRater() {
     const rates = {};
     for (const q of queues) {
       const key = q.vhost + "\u0000" + q.name;
-      const before = last && last.depth[key];
+      const before = last ? last.depth[key] : undefined;
       rates[key] = before === undefined ? 0 : (q.messages - before) / ((now - last.time) / 1000);
     }
     last = { time: now, depth: Object.fromEntries(queues.map(q => [q.vhost + "\u0000" + q.name, q.messages])) };
