@@ -103,11 +103,11 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             user = authenticator.authenticate(request.headers().get(HttpHeaderNames.AUTHORIZATION),
                     isLoopback(ctx.channel().remoteAddress()));
         } catch (BrokerException refused) {
-            return CompletableFuture.completedFuture(unauthorized(refused.getMessage()));
+            return CompletableFuture.completedFuture(unauthorized(refused.getMessage(), request));
         }
         if (!user.mayManage()) {
             // RabbitMQ's answer to a user without a management tag: it cannot use the API at all
-            return CompletableFuture.completedFuture(unauthorized("Not management user"));
+            return CompletableFuture.completedFuture(unauthorized("Not management user", request));
         }
         byte[] body = new byte[request.content().readableBytes()];
         request.content().getBytes(request.content().readerIndex(), body);
@@ -119,9 +119,16 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         return router.dispatch(apiRequest);
     }
 
-    private static ApiResponse unauthorized(String reason) {
-        return ApiResponse.error(HttpResponseStatus.UNAUTHORIZED, "not_authorized", reason)
-                .withHeader(HttpHeaderNames.WWW_AUTHENTICATE.toString(), REALM);
+    /**
+     * 401 with a basic-auth challenge, except for script requests ({@code X-Requested-With: XMLHttpRequest}, as the
+     * web console sends): a challenge would make the browser pop up its own login dialog over the console's.
+     */
+    private static ApiResponse unauthorized(String reason, FullHttpRequest request) {
+        ApiResponse refused = ApiResponse.error(HttpResponseStatus.UNAUTHORIZED, "not_authorized", reason);
+        if ("XMLHttpRequest".equalsIgnoreCase(request.headers().get("X-Requested-With"))) {
+            return refused;
+        }
+        return refused.withHeader(HttpHeaderNames.WWW_AUTHENTICATE.toString(), REALM);
     }
 
     private void write(ChannelHandlerContext ctx, ApiResponse answer, boolean keepAlive) {

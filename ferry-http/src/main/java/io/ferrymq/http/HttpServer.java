@@ -21,12 +21,12 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.List;
+import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP API's listener: management endpoints and health checks as JSON, guarded by basic auth against the
- * broker's users. Lifecycle calls come from the thread that owns the node (ferry-server); requests run on this
+ * broker's users, and the web console's static files at {@code /}. Lifecycle calls come from the thread that owns the node (ferry-server); requests run on this
  * server's own event loop, so a slow API client never delays AMQP traffic.
  */
 public final class HttpServer implements AutoCloseable {
@@ -54,10 +54,12 @@ public final class HttpServer implements AutoCloseable {
         this.broker = broker;
         this.rates = new MessageRates(view);
         var router = new Router(ManagementApi.routes(broker, view, admin, node, alarms, rates));
-        var publicRoutes = new Router(List.of(Route.get("/metrics", Route.Access.PUBLIC,
-                new PrometheusMetrics(view))));
+        var publicRoutes = new ArrayList<Route>();
+        publicRoutes.add(Route.get("/metrics", Route.Access.PUBLIC, new PrometheusMetrics(view)));
+        // the web console's files: after /metrics, which the router tries first
+        publicRoutes.addAll(new ConsoleAssets().routes());
         this.handler = new HttpApiHandler(new BasicAuthenticator(broker, admin.access().users()), router,
-                publicRoutes, jsonMapper());
+                new Router(publicRoutes), jsonMapper());
     }
 
     /**
