@@ -100,7 +100,7 @@ CLIENT_RUN_PIDS=""
 # shellcheck disable=SC2317  # called by the EXIT trap
 cleanup() {
   local pid
-  for pid in $CLIENT_RUN_PIDS; do kill -KILL "$pid" 2>/dev/null || true; done
+  for pid in $CLIENT_RUN_PIDS; do kill -KILL "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   ferry_stop
   rabbit_stop
   rm -rf "$DATA"
