@@ -43,12 +43,15 @@ final class QueuesResource {
     private final BrokerView view;
     private final VhostAccess access;
     private final ManagementSessions sessions;
+    private final MessageRates rates;
 
-    QueuesResource(String nodeName, BrokerView view, VhostAccess access, ManagementSessions sessions) {
+    QueuesResource(String nodeName, BrokerView view, VhostAccess access, ManagementSessions sessions,
+                   MessageRates rates) {
         this.nodeName = nodeName;
         this.view = view;
         this.access = access;
         this.sessions = sessions;
+        this.rates = rates;
     }
 
     List<Route> routes() {
@@ -176,6 +179,8 @@ final class QueuesResource {
                 "auto_delete", q.autoDelete(), "exclusive", q.exclusive(),
                 "arguments", JsonValues.json(q.arguments()), "node", nodeName, "state", "running",
                 "messages", q.messagesReady() + q.messagesUnacknowledged(), "messages_ready", q.messagesReady(),
-                "messages_unacknowledged", q.messagesUnacknowledged(), "consumers", q.consumers());
+                "messages_unacknowledged", q.messagesUnacknowledged(), "consumers", q.consumers(),
+                "policy", q.policy(), "effective_policy_definition", JsonValues.json(q.policyDefinition()),
+                "message_stats", rates.queueStats(q));
     }
 }
