@@ -1,5 +1,6 @@
 package io.ferrymq.http;
 
+import com.fasterxml.jackson.databind.node.NullNode;
 import io.ferrymq.core.BrokerView;
 import io.ferrymq.core.GetResult;
 import io.ferrymq.core.QueueDeclaration;
@@ -180,7 +181,8 @@ final class QueuesResource {
                 "arguments", JsonValues.json(q.arguments()), "node", nodeName, "state", "running",
                 "messages", q.messagesReady() + q.messagesUnacknowledged(), "messages_ready", q.messagesReady(),
                 "messages_unacknowledged", q.messagesUnacknowledged(), "consumers", q.consumers(),
-                "policy", q.policy(), "effective_policy_definition", JsonValues.json(q.policyDefinition()),
+                "policy", q.policy() == null ? NullNode.getInstance() : q.policy(),
+                "effective_policy_definition", JsonValues.json(q.policyDefinition()),
                 "message_stats", rates.queueStats(q));
     }
 }
