@@ -57,16 +57,21 @@ public final class Redrive {
             for (int i = 0; i < examine && moved < request.limit(); i++) {
                 long[] id = new long[1];
                 Message[] taken = new Message[1];
-                GetResult got = source.get(false, (queue, deliveryId, message, count, settled) -> {
-                    id[0] = deliveryId;
-                    taken[0] = message;
-                    return new Delivery(null, deliveryId, count > 0, count, message);
-                });
+                // the broker's own get and ack are not part of the message's trace: its redrive is
+                GetResult got = vhost.tracer().unrecorded(() -> source.get(false,
+                        (queue, deliveryId, message, count, settled) -> {
+                            id[0] = deliveryId;
+                            taken[0] = message;
+                            return new Delivery(null, deliveryId, count > 0, count, message);
+                        }));
                 if (got.isEmpty()) {
                     break;
                 }
                 if (move(vhost, source, exchange, request, taken[0])) {
-                    source.settle(id, SettleOp.ACK);
+                    vhost.tracer().unrecorded(() -> {
+                        source.settle(id, SettleOp.ACK);
+                        return null;
+                    });
                     moved++;
                 } else {
                     kept.add(id[0]);

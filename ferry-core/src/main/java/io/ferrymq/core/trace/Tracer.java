@@ -39,6 +39,8 @@ public final class Tracer {
     private static final long FLUSH_MILLIS = 200;
 
     private final Clock clock;
+    /** Set while the broker's own work (a redrive's get and ack) runs on this thread: not recorded. */
+    private final ThreadLocal<Boolean> unrecorded = ThreadLocal.withInitial(() -> false);
     private volatile boolean on;
     private final Set<String> vhosts = ConcurrentHashMap.newKeySet();
     /** (vhost, queue) pairs with trace on by hand, and by policy. */
@@ -182,8 +184,28 @@ public final class Tracer {
 
     // ---- recording
 
+    /** Runs {@code work} on this thread without recording its events (the broker moving a message itself). */
+    public <T> T unrecorded(java.util.function.Supplier<T> work) {
+        if (!on) {
+            return work.get();
+        }
+        unrecorded.set(true);
+        try {
+            return work.get();
+        } finally {
+            unrecorded.set(false);
+        }
+    }
+
     /** Records the event, numbered and stamped now. */
-    public synchronized void record(TraceEvent event) {
+    public void record(TraceEvent event) {
+        if (unrecorded.get()) {
+            return;
+        }
+        append(event);
+    }
+
+    private synchronized void append(TraceEvent event) {
         TraceEvent stamped = event.stamped(nextSeq++, clock.millis());
         keep(stamped);
         if (store != null) {
