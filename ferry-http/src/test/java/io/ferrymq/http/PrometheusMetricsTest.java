@@ -61,6 +61,35 @@ class PrometheusMetricsTest {
     }
 
     @Test
+    void countsDeadLettersByReasonAndExpiredAndDeduplicatedMessages() {
+        Session session = connection.openSession(1);
+        declare(session, "dlq");
+        session.declareQueue(new QueueDeclaration("work", false, false, false, false, Map.of(
+                "x-dead-letter-exchange", "", "x-dead-letter-routing-key", "dlq"))).toCompletableFuture().join();
+        session.declareQueue(new QueueDeclaration("lost", false, false, false, false, Map.of(
+                "x-message-ttl", 0L))).toCompletableFuture().join();
+        session.declareQueue(new QueueDeclaration("once", false, false, false, false, Map.of(
+                "x-message-deduplication", true))).toCompletableFuture().join();
+        publish(session, "work", "a");
+        session.get("work", false).toCompletableFuture().join();
+        session.settle(1, false, io.ferrymq.core.SettleOp.DISCARD);
+        publish(session, "lost", "b");
+        session.get("lost", true).toCompletableFuture().join();
+        for (int i = 0; i < 2; i++) {
+            session.publish(new PublishRequest(new Message("", "once", new MessageProperties(null, null,
+                    Map.of("x-deduplication-header", "k"), null, null, null, null, null, null, null, null, null, null,
+                    null), new byte[0]), false)).toCompletableFuture().join();
+        }
+
+        assertThat(metrics.scrape()).contains(
+                "ferrymq_messages_dead_lettered_total{reason=\"rejected\"} 1.0",
+                "ferrymq_messages_dead_lettered_total{reason=\"expired\"} 0.0",
+                "ferrymq_messages_dead_letter_dropped_total{reason=\"expired\"} 1.0",
+                "ferrymq_messages_expired_total 1.0",
+                "ferrymq_messages_deduplicated_total 1.0");
+    }
+
+    @Test
     void passesPromtoolCheckMetrics(@TempDir Path dir) throws Exception {
         Session session = connection.openSession(1);
         declare(session, "orders");

@@ -88,6 +88,13 @@ class RedriveIT {
             assertThat(r.getProps().getHeaders()).containsKey("x-death");
         }
         assertThat(back).containsExactly("a", "b", "c");
+        // per-queue counters and rates: three published, three back, six delivered (rejected, then taken)
+        JsonNode stats = admin.get("/api/queues/" + enc(vhost) + "/orders").body().get("message_stats");
+        assertThat(stats.get("publish").asLong()).isEqualTo(6);
+        assertThat(stats.get("deliver_get").asLong()).isEqualTo(6);
+        assertThat(stats.get("ack").asLong()).isZero();
+        assertThat(stats.at("/publish_details/rate").isNumber()).isTrue();
+        assertThat(stats.at("/ack_details/rate").isNumber()).isTrue();
         GetResponse stray = ch.basicGet("dlq", true);
         assertThat(Amqp.str(stray.getBody())).isEqualTo("stray");
         // a skipped message is not counted as delivered again
