@@ -560,8 +560,8 @@ public final class ClassicQueue implements Queue {
     private void deadLetter(List<DeadLetter> leaving) {
         QueueArguments now = arguments;
         for (DeadLetter letter : leaving) {
-            if (context.tracer().on() && now.deadLetters() && context.tracer().traces(settings.vhost(),
-                    settings.name())) {
+            // recorded with or without a dead-letter exchange: without one, the trace is where the message ends
+            if (context.tracer().on() && context.tracer().traces(settings.vhost(), settings.name())) {
                 context.tracer().record(TraceEvent.of("dead_lettered", settings.vhost(), letter.message())
                         .inQueue(settings.name()).withReason(letter.reason()));
             }
