@@ -57,6 +57,15 @@ final class TraceCodec {
         return record;
     }
 
+    /** Reads one event from its encoded form, length prefix included. */
+    static TraceEvent decode(byte[] encoded) {
+        try {
+            return decode(new DataInputStream(new java.io.ByteArrayInputStream(encoded, 4, encoded.length - 4)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Reads one event after its length prefix was read. */
     static TraceEvent decode(DataInputStream in) throws IOException {
         long seq = in.readLong();

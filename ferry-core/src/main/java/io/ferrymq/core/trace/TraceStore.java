@@ -89,12 +89,12 @@ final class TraceStore {
         return events;
     }
 
-    void append(TraceEvent event) {
+    /** Appends an event in its encoded form ({@link TraceCodec#encode}). */
+    void append(long seq, byte[] record) {
         try {
             if (out == null || written >= segmentBytes) {
-                rotate(event.seq());
+                rotate(seq);
             }
-            byte[] record = TraceCodec.encode(event);
             out.write(record);
             written += record.length;
             dirty = true;

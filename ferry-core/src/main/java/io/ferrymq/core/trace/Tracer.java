@@ -46,10 +46,18 @@ public final class Tracer {
     /** (vhost, queue) pairs with trace on by hand, and by policy. */
     private final Set<List<String>> queues = ConcurrentHashMap.newKeySet();
     private final Set<List<String>> policyQueues = ConcurrentHashMap.newKeySet();
+    /**
+     * A kept event: its encoded form (as in the files) and what the index and eviction need. Two objects an
+     * event rather than a graph of maps and strings, so that keeping 100,000 of them costs the collector little.
+     */
+    private record Kept(long seq, long timestamp, String vhost, String messageId, String correlationId,
+                        byte[] encoded) {
+    }
+
     // guarded by this
-    private final ArrayDeque<TraceEvent> events = new ArrayDeque<>();
-    private final Map<String, ArrayDeque<TraceEvent>> byMessageId = new HashMap<>();
-    private final Map<String, ArrayDeque<TraceEvent>> byCorrelationId = new HashMap<>();
+    private final ArrayDeque<Kept> events = new ArrayDeque<>();
+    private final Map<String, ArrayDeque<Kept>> byMessageId = new HashMap<>();
+    private final Map<String, ArrayDeque<Kept>> byCorrelationId = new HashMap<>();
     private int maxEvents = DEFAULT_MAX_EVENTS;
     private long maxAgeMillis = DEFAULT_MAX_AGE_MILLIS;
     private long nextSeq = 1;
@@ -87,7 +95,7 @@ public final class Tracer {
         store = new TraceStore(dir, SEGMENT_BYTES);
         store.loadSettings(vhosts, queues);
         for (TraceEvent event : store.load()) {
-            keep(event);
+            keep(event, TraceCodec.encode(event));
             nextSeq = Math.max(nextSeq, event.seq() + 1);
         }
         evict();
@@ -207,9 +215,10 @@ public final class Tracer {
 
     private synchronized void append(TraceEvent event) {
         TraceEvent stamped = event.stamped(nextSeq++, clock.millis());
-        keep(stamped);
+        byte[] encoded = TraceCodec.encode(stamped);
+        keep(stamped, encoded);
         if (store != null) {
-            store.append(stamped);
+            store.append(stamped.seq(), encoded);
         }
         evict();
     }
@@ -241,15 +250,16 @@ public final class Tracer {
                 : TraceEvent.of("routed", vhost, message).withQueues(List.copyOf(names)));
     }
 
-    private void keep(TraceEvent event) {
-        events.addLast(event);
-        if (event.messageId() != null) {
-            byMessageId.computeIfAbsent(key(event.vhost(), event.messageId()), k -> new ArrayDeque<>())
-                    .addLast(event);
+    private void keep(TraceEvent event, byte[] encoded) {
+        Kept kept = new Kept(event.seq(), event.timestamp(), event.vhost(), event.messageId(),
+                event.correlationId(), encoded);
+        events.addLast(kept);
+        if (kept.messageId() != null) {
+            byMessageId.computeIfAbsent(key(kept.vhost(), kept.messageId()), k -> new ArrayDeque<>()).addLast(kept);
         }
-        if (event.correlationId() != null) {
-            byCorrelationId.computeIfAbsent(key(event.vhost(), event.correlationId()), k -> new ArrayDeque<>())
-                    .addLast(event);
+        if (kept.correlationId() != null) {
+            byCorrelationId.computeIfAbsent(key(kept.vhost(), kept.correlationId()), k -> new ArrayDeque<>())
+                    .addLast(kept);
         }
     }
 
@@ -258,7 +268,7 @@ public final class Tracer {
         long oldest = clock.millis() - maxAgeMillis;
         boolean dropped = false;
         while (!events.isEmpty() && (events.size() > maxEvents || events.peekFirst().timestamp() < oldest)) {
-            TraceEvent gone = events.pollFirst();
+            Kept gone = events.pollFirst();
             unindex(byMessageId, gone.vhost(), gone.messageId(), gone);
             unindex(byCorrelationId, gone.vhost(), gone.correlationId(), gone);
             dropped = true;
@@ -268,13 +278,12 @@ public final class Tracer {
         }
     }
 
-    private static void unindex(Map<String, ArrayDeque<TraceEvent>> index, String vhost, String id,
-                                TraceEvent gone) {
+    private static void unindex(Map<String, ArrayDeque<Kept>> index, String vhost, String id, Kept gone) {
         if (id == null) {
             return;
         }
         String key = key(vhost, id);
-        ArrayDeque<TraceEvent> list = index.get(key);
+        ArrayDeque<Kept> list = index.get(key);
         if (list != null && list.peekFirst() == gone) {
             list.pollFirst();
             if (list.isEmpty()) {
@@ -293,13 +302,19 @@ public final class Tracer {
      */
     public synchronized List<TraceEvent> query(String vhost, String messageId, String correlationId, int limit) {
         evict();
-        ArrayDeque<TraceEvent> found = messageId != null ? byMessageId.get(key(vhost, messageId))
+        ArrayDeque<Kept> found = messageId != null ? byMessageId.get(key(vhost, messageId))
                 : byCorrelationId.get(key(vhost, correlationId));
         if (found == null) {
             return List.of();
         }
-        List<TraceEvent> all = new ArrayList<>(found);
-        return all.size() <= limit ? all : List.copyOf(all.subList(all.size() - limit, all.size()));
+        List<TraceEvent> latest = new ArrayList<>(Math.min(limit, found.size()));
+        int skip = Math.max(0, found.size() - limit);
+        for (Kept kept : found) {
+            if (skip-- <= 0) {
+                latest.add(TraceCodec.decode(kept.encoded()));
+            }
+        }
+        return latest;
     }
 
     /** Events kept now (all vhosts). */
