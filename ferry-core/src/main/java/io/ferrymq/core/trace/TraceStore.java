@@ -32,6 +32,8 @@ import java.util.stream.Stream;
 final class TraceStore {
     private static final Logger LOG = LoggerFactory.getLogger(TraceStore.class);
     private static final String SETTINGS = "settings";
+    /** No event is near this large; a larger length is a damaged file. */
+    private static final int MAX_EVENT_BYTES = 16 * 1024 * 1024;
 
     private final Path dir;
     private final long segmentBytes;
@@ -75,12 +77,17 @@ final class TraceStore {
                     } catch (EOFException end) {
                         break;
                     }
-                    byte[] record = in.readNBytes(length);
-                    if (record.length < length) {
+                    if (length < 0 || length > MAX_EVENT_BYTES) {
+                        LOG.warn("trace: {} holds a bad event length {}, the rest is skipped", file.getFileName(),
+                                length);
+                        break;
+                    }
+                    try {
+                        events.add(TraceCodec.read(in, length));
+                    } catch (EOFException torn) {
                         LOG.warn("trace: {} ends in a torn event, skipped", file.getFileName());
                         break;
                     }
-                    events.add(TraceCodec.decode(new DataInputStream(new java.io.ByteArrayInputStream(record))));
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.warn("trace: the rest of {} cannot be read ({}), skipped", file.getFileName(), e.toString());

@@ -56,8 +56,9 @@ public final class Tracer {
 
     // guarded by this
     private final ArrayDeque<Kept> events = new ArrayDeque<>();
-    private final Map<String, ArrayDeque<Kept>> byMessageId = new HashMap<>();
-    private final Map<String, ArrayDeque<Kept>> byCorrelationId = new HashMap<>();
+    /** vhost, then id: the strings are the messages' own, whose hashes are cached, so no key is built. */
+    private final Map<String, Map<String, ArrayDeque<Kept>>> byMessageId = new HashMap<>();
+    private final Map<String, Map<String, ArrayDeque<Kept>>> byCorrelationId = new HashMap<>();
     private int maxEvents = DEFAULT_MAX_EVENTS;
     private long maxAgeMillis = DEFAULT_MAX_AGE_MILLIS;
     private long nextSeq = 1;
@@ -254,11 +255,13 @@ public final class Tracer {
         Kept kept = new Kept(event.seq(), event.timestamp(), event.vhost(), event.messageId(),
                 event.correlationId(), encoded);
         events.addLast(kept);
-        if (kept.messageId() != null) {
-            byMessageId.computeIfAbsent(key(kept.vhost(), kept.messageId()), k -> new ArrayDeque<>()).addLast(kept);
-        }
-        if (kept.correlationId() != null) {
-            byCorrelationId.computeIfAbsent(key(kept.vhost(), kept.correlationId()), k -> new ArrayDeque<>())
+        index(byMessageId, kept.vhost(), kept.messageId(), kept);
+        index(byCorrelationId, kept.vhost(), kept.correlationId(), kept);
+    }
+
+    private static void index(Map<String, Map<String, ArrayDeque<Kept>>> index, String vhost, String id, Kept kept) {
+        if (id != null) {
+            index.computeIfAbsent(vhost, v -> new HashMap<>()).computeIfAbsent(id, i -> new ArrayDeque<>())
                     .addLast(kept);
         }
     }
@@ -278,22 +281,19 @@ public final class Tracer {
         }
     }
 
-    private static void unindex(Map<String, ArrayDeque<Kept>> index, String vhost, String id, Kept gone) {
-        if (id == null) {
-            return;
-        }
-        String key = key(vhost, id);
-        ArrayDeque<Kept> list = index.get(key);
+    private static void unindex(Map<String, Map<String, ArrayDeque<Kept>>> index, String vhost, String id,
+                                Kept gone) {
+        Map<String, ArrayDeque<Kept>> ids = id == null ? null : index.get(vhost);
+        ArrayDeque<Kept> list = ids == null ? null : ids.get(id);
         if (list != null && list.peekFirst() == gone) {
             list.pollFirst();
             if (list.isEmpty()) {
-                index.remove(key);
+                ids.remove(id);
+                if (ids.isEmpty()) {
+                    index.remove(vhost);
+                }
             }
         }
-    }
-
-    private static String key(String vhost, String id) {
-        return vhost + '\n' + id;
     }
 
     /**
@@ -302,8 +302,8 @@ public final class Tracer {
      */
     public synchronized List<TraceEvent> query(String vhost, String messageId, String correlationId, int limit) {
         evict();
-        ArrayDeque<Kept> found = messageId != null ? byMessageId.get(key(vhost, messageId))
-                : byCorrelationId.get(key(vhost, correlationId));
+        Map<String, ArrayDeque<Kept>> ids = (messageId != null ? byMessageId : byCorrelationId).get(vhost);
+        ArrayDeque<Kept> found = ids == null ? null : ids.get(messageId != null ? messageId : correlationId);
         if (found == null) {
             return List.of();
         }
