@@ -378,9 +378,11 @@ public final class ClassicQueue implements Queue {
     public void settle(long[] deliveryIds, SettleOp op) {
         locked(() -> {
             if (!deleted) {
-                if (context.tracer().on()) {
+                boolean tracing = context.tracer().on();
+                if (tracing) {
                     traceSettle(deliveryIds, op);
                 }
+                machine.reportRequeues(tracing);
                 run(new Settle(deliveryIds, op, now()));
                 dispatchLocked();
             }

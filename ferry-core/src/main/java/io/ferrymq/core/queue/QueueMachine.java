@@ -96,6 +96,8 @@ public final class QueueMachine {
     private boolean hadConsumers;
     private boolean dispatchCutShort;
     private QueueEntry lastEnqueued;
+    /** Whether failed deliveries are reported as {@link QueueEffect.Requeued} (message trace is on). */
+    private boolean reportRequeues;
 
     public QueueMachine() {
         this(QueueArguments.DEFAULTS);
@@ -469,9 +471,13 @@ public final class QueueMachine {
             }
             long dueAt = now + RetrySchedule.delayAfter(arguments, entry.deliveryCount());
             waiting.add(new Waiting(dueAt, entry));
-            effects.add(new QueueEffect.Requeued(entry, dueAt));
+            if (reportRequeues) {
+                effects.add(new QueueEffect.Requeued(entry, dueAt));
+            }
         } else {
-            effects.add(new QueueEffect.Requeued(entry, -1));
+            if (reportRequeues) {
+                effects.add(new QueueEffect.Requeued(entry, -1));
+            }
             putBack(entry, now, effects);
         }
     }
@@ -527,6 +533,11 @@ public final class QueueMachine {
             groups.leave(entry);
         }
         effects.add(new Drop(entry, reason));
+    }
+
+    /** Whether the next commands report failed deliveries going back as {@link QueueEffect.Requeued} effects. */
+    public void reportRequeues(boolean on) {
+        reportRequeues = on;
     }
 
     /**
