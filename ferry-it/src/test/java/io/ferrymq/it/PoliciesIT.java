@@ -26,7 +26,8 @@ class PoliciesIT {
     static final FerryBrokerExtension broker = new FerryBrokerExtension();
 
     private final OpsFixture ops = new OpsFixture(broker);
-    private final ManagementHttp admin = ops.admin;
+    /** Replaced after a restart: a pooled HTTP connection to the stopped node must not be reused. */
+    private ManagementHttp admin = ops.admin;
     private final List<Connection> connections = new ArrayList<>();
 
     @AfterEach
@@ -179,6 +180,7 @@ class PoliciesIT {
             conn.createChannel().queueDeclare("kq", true, false, false, null);
         }
         broker.restart();
+        admin = new ManagementHttp(broker, "guest", "guest");
 
         JsonNode policy = admin.get("/api/policies/" + enc(vhost) + "/kept").body();
         assertThat(policy.at("/definition/max-length").asLong()).isEqualTo(7);
@@ -196,7 +198,7 @@ class PoliciesIT {
         assertThat(mine.get("name").asText()).isEqualTo("kept");
         assertThat(admin.get("/api/definitions/" + enc(vhost)).body().get("policies")).hasSize(1);
 
-        String target = ops.vhost();
+        String target = new OpsFixture(broker).vhost();
         assertThat(admin.post("/api/definitions/" + enc(target), "{\"policies\": [{\"name\": \"imported\","
                 + " \"pattern\": \"^i\", \"apply-to\": \"queues\", \"priority\": 0, \"definition\":"
                 + " {\"max-length\": 1}}], \"queues\": [{\"name\": \"iq\", \"durable\": true, \"auto_delete\": false,"

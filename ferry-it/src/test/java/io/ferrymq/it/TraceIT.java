@@ -29,7 +29,8 @@ class TraceIT {
     static final FerryBrokerExtension broker = new FerryBrokerExtension();
 
     private final OpsFixture ops = new OpsFixture(broker);
-    private final ManagementHttp admin = ops.admin;
+    /** Replaced after a restart: a pooled HTTP connection to the stopped node must not be reused. */
+    private ManagementHttp admin = ops.admin;
     private final List<Connection> connections = new ArrayList<>();
 
     @AfterEach
@@ -176,6 +177,7 @@ class TraceIT {
         assertThat(before).containsExactly("published", "routed", "enqueued@kept");
 
         broker.restart();
+        admin = new ManagementHttp(broker, "guest", "guest");
 
         assertThat(events(trace(vhost, "message_id=r-1"))).isEqualTo(before);
         assertThat(admin.get("/api/trace/" + enc(vhost)).body().get("enabled").asBoolean()).isTrue();
