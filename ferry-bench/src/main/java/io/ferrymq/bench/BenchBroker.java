@@ -30,6 +30,11 @@ final class BenchBroker implements AutoCloseable {
                 Map.of()), LocalBroker.DEFAULT_VHOST);
     }
 
+    /** The broker itself, for settings the benchmarks vary (message trace). */
+    LocalBroker broker() {
+        return broker;
+    }
+
     Session openSession() {
         return connection.openSession();
     }

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.function.LongConsumer;
 
 /**
- * Rebuilds vhosts, users and permissions from their records at start, before any topology (which needs its vhost).
+ * Rebuilds vhosts, users, permissions and policies from their records at start, before any topology (which needs its vhost).
  * A record that cannot be decoded is logged and removed; the broker starts anyway. Kept apart from
  * {@link Recovery}'s topology and message replay, which only hands these records over.
  */
@@ -21,7 +21,8 @@ final class AccessRecovery {
 
     /** Whether {@link #run} takes records of this kind. */
     static boolean takes(int kind) {
-        return kind == BrokerRecords.VHOST || kind == BrokerRecords.USER || kind == BrokerRecords.PERMISSION;
+        return kind == BrokerRecords.VHOST || kind == BrokerRecords.USER || kind == BrokerRecords.PERMISSION
+                || kind == BrokerRecords.POLICY;
     }
 
     static void run(LocalBroker broker, List<Recovery.Record> records, LongConsumer remove) {
@@ -47,8 +48,17 @@ final class AccessRecovery {
                 permissions++;
             }
         }
+        int policies = 0;
+        // before queues, which are configured by them as they are restored
+        for (Recovery.Record record : records) {
+            if (kind(record) == BrokerRecords.POLICY && restore(remove, record,
+                    () -> broker.policies().restore(record.key(), ByteBuffer.wrap(record.bytes())))) {
+                policies++;
+            }
+        }
         if (!records.isEmpty()) {
-            LOG.info("recovered {} vhost(s), {} user(s), {} permission(s)", vhosts, users, permissions);
+            LOG.info("recovered {} vhost(s), {} user(s), {} permission(s), {} policies", vhosts, users, permissions,
+                    policies);
         }
     }
 

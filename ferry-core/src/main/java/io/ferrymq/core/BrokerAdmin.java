@@ -1,6 +1,10 @@
 package io.ferrymq.core;
 
 import io.ferrymq.core.auth.AccessControl;
+import io.ferrymq.core.deadletter.Redrive;
+import io.ferrymq.core.policy.Policies;
+import io.ferrymq.core.policy.Policy;
+import io.ferrymq.core.trace.Tracer;
 import io.ferrymq.core.vhost.VirtualHostInfo;
 
 import java.util.List;
@@ -14,6 +18,30 @@ import java.util.concurrent.CompletableFuture;
 public interface BrokerAdmin {
 
     AccessControl access();
+
+    /** The policies (read); change them with {@link #putPolicy} and {@link #deletePolicy}. */
+    Policies policies();
+
+    /**
+     * Adds or replaces a policy and applies the policies anew to the vhost's queues.
+     *
+     * @throws BrokerException NOT_FOUND when the vhost does not exist, PRECONDITION_FAILED for a bad pattern
+     */
+    CompletableFuture<Void> putPolicy(Policy policy);
+
+    /** Deletes a policy and applies the others anew; NOT_FOUND when there is none of that name. */
+    CompletableFuture<Void> deletePolicy(String vhost, String name);
+
+    /** Message trace: its settings and its events. */
+    Tracer tracer();
+
+    /**
+     * Moves messages out of a queue ({@link Redrive}) as {@code user}, who needs read on the queue and write on
+     * the target exchange (the default one without an exchange); runs off the caller's thread.
+     *
+     * @throws BrokerException NOT_FOUND (vhost, queue, exchange), ACCESS_REFUSED, PRECONDITION_FAILED (bad request)
+     */
+    CompletableFuture<Redrive.Result> redrive(String user, String vhost, String queue, Redrive.Request request);
 
     /** Every vhost with its description and tags, by name. */
     List<VirtualHostInfo> virtualHostInfos();

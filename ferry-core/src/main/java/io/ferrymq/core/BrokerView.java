@@ -49,10 +49,18 @@ public interface BrokerView {
     /** Whether free disk space is below {@code disk_free_limit}, blocking publishers. */
     boolean diskAlarm();
 
-    /** One queue and its counts. */
+    /**
+     * One queue and its counts.
+     *
+     * @param policy           the name of the policy applied, or null
+     * @param policyDefinition that policy's definition (empty without one)
+     * @param published        messages it took since it was declared (this run); with {@code delivered} and
+     *                         {@code acked}, the counters behind per-queue rates
+     */
     record QueueSnapshot(String vhost, String name, String type, boolean durable, boolean exclusive,
                          boolean autoDelete, Map<String, Object> arguments, int messagesReady,
-                         int messagesUnacknowledged, int consumers) {
+                         int messagesUnacknowledged, int consumers, String policy,
+                         Map<String, Object> policyDefinition, long published, long delivered, long acked) {
     }
 
     /** One client connection. */

@@ -3,7 +3,13 @@ package io.ferrymq.core;
 import io.ferrymq.common.Clock;
 import io.ferrymq.core.alarm.Alarms;
 import io.ferrymq.core.alarm.MemoryMonitor;
+import io.ferrymq.core.auth.Access;
 import io.ferrymq.core.auth.AccessControl;
+import io.ferrymq.core.auth.Resource;
+import io.ferrymq.core.deadletter.Redrive;
+import io.ferrymq.core.policy.Policies;
+import io.ferrymq.core.policy.Policy;
+import io.ferrymq.core.trace.Tracer;
 import io.ferrymq.core.auth.Permission;
 import io.ferrymq.core.auth.User;
 import io.ferrymq.core.exchange.Binding;
@@ -48,6 +54,8 @@ public final class LocalBroker implements Broker, BrokerView, BrokerAdmin {
     private static final String ALL = ".*";
 
     private final AccessControl access;
+    private final Policies policies;
+    private final Tracer tracer;
     private final BrokerStats stats = new BrokerStats();
     private final Names names = new Names();
     private final Alarms alarms = new Alarms();
@@ -91,8 +99,10 @@ public final class LocalBroker implements Broker, BrokerView, BrokerAdmin {
         this.persistence = persistence;
         this.ownScheduler = scheduler == null ? ClockScheduler.threaded(clock) : null;
         Scheduler timers = scheduler == null ? ownScheduler : scheduler;
+        this.tracer = new Tracer(clock);
+        this.policies = new Policies(persistence);
         this.queueContext = new QueueContext(clock, memory, stats, persistence, timers, QueueHost.NONE,
-                config.queueResidentBytes());
+                config.queueResidentBytes(), tracer, policies);
         this.access = new AccessControl(persistence);
         this.services = new SessionServices(stats, names, config.maxMessageSizeBytes(), ids::incrementAndGet,
                 new DirectReplyTo(), clock, timers, config.consumerTimeoutMillis(), access.permissions());
@@ -190,6 +200,7 @@ public final class LocalBroker implements Broker, BrokerView, BrokerAdmin {
         if (ownScheduler != null) {
             ownScheduler.close();
         }
+        tracer.close();
     }
 
     /** Creates a virtual host with the predeclared exchanges (durably, no description); no-op when it exists. */
@@ -214,6 +225,48 @@ public final class LocalBroker implements Broker, BrokerView, BrokerAdmin {
     @Override
     public AccessControl access() {
         return access;
+    }
+
+    @Override
+    public Policies policies() {
+        return policies;
+    }
+
+    @Override
+    public CompletableFuture<Void> putPolicy(Policy policy) {
+        VirtualHost host = vhosts.get(policy.vhost());
+        CompletableFuture<Void> written = policies.put(policy);
+        host.applyPolicies();
+        return written;
+    }
+
+    @Override
+    public CompletableFuture<Void> deletePolicy(String vhost, String name) {
+        VirtualHost host = vhosts.get(vhost);
+        CompletableFuture<Void> written = policies.delete(vhost, name);
+        host.applyPolicies();
+        return written;
+    }
+
+    @Override
+    public Tracer tracer() {
+        return tracer;
+    }
+
+    @Override
+    public CompletableFuture<Redrive.Result> redrive(String user, String vhost, String queue,
+                                                     Redrive.Request request) {
+        Redrive.check(request);
+        VirtualHost host = vhosts.get(vhost);
+        Queue source = host.queue(queue);
+        access.permissions().check(user, Resource.queue(vhost, queue), Access.READ);
+        access.permissions().check(user, Resource.exchange(vhost, request.exchange() == null ? ""
+                : request.exchange()), Access.WRITE);
+        if (request.exchange() != null) {
+            host.exchangeForPublish(request.exchange());
+        }
+        // it waits for the store: off the caller's (an event loop's) thread
+        return CompletableFuture.supplyAsync(() -> Redrive.run(host, source, request));
     }
 
     @Override
@@ -242,7 +295,9 @@ public final class LocalBroker implements Broker, BrokerView, BrokerAdmin {
                 host.deleteExchange(exchange.name(), false);
             }
         }
-        return CompletableFuture.allOf(host.topologyBarrier(), access.clearVhost(name), vhosts.remove(name));
+        tracer.forgetVhost(name);
+        return CompletableFuture.allOf(host.topologyBarrier(), access.clearVhost(name), policies.clearVhost(name),
+                vhosts.remove(name));
     }
 
     // ---- BrokerView
@@ -258,8 +313,11 @@ public final class LocalBroker implements Broker, BrokerView, BrokerAdmin {
         for (VirtualHost host : vhosts.all()) {
             for (Queue queue : host.queues()) {
                 QueueSettings s = queue.settings();
+                Policy policy = queue.policy();
                 all.add(new QueueSnapshot(s.vhost(), s.name(), s.type(), s.durable(), s.exclusive(), s.autoDelete(),
-                        s.arguments(), queue.readyCount(), queue.unackedCount(), queue.consumerCount()));
+                        s.arguments(), queue.readyCount(), queue.unackedCount(), queue.consumerCount(),
+                        policy == null ? null : policy.name(), policy == null ? Map.of() : policy.definition(),
+                        queue.publishedTotal(), queue.deliveredTotal(), queue.ackedTotal()));
             }
         }
         return all;

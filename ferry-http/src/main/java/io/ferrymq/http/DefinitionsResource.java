@@ -11,6 +11,7 @@ import io.ferrymq.core.QueueDeclaration;
 import io.ferrymq.core.Session;
 import io.ferrymq.core.auth.PasswordHash;
 import io.ferrymq.core.auth.Permission;
+import io.ferrymq.core.policy.Policy;
 import io.ferrymq.core.auth.User;
 import io.ferrymq.core.vhost.VirtualHostInfo;
 
@@ -107,7 +108,13 @@ final class DefinitionsResource {
             out.put("parameters", List.of());
             out.put("global_parameters", List.of());
         }
-        out.put("policies", List.of());
+        out.put("policies", admin.policies().list(vhost).stream().map(p -> {
+            Map<String, Object> policy = PoliciesResource.describe(p);
+            if (vhost != null) {
+                policy.remove("vhost");
+            }
+            return policy;
+        }).toList());
         out.put("queues", queues);
         out.put("exchanges", exchanges);
         out.put("bindings", bindings);
@@ -137,6 +144,11 @@ final class DefinitionsResource {
             root.path("permissions").forEach(p -> steps.add(() -> admin.access().setPermission(new Permission(
                     text(p, "user"), text(p, "vhost"), text(p, "configure"), text(p, "write"), text(p, "read")))));
         }
+        // before queues, so that the queues imported are configured by them at once
+        root.path("policies").forEach(p -> {
+            Policy policy = PoliciesResource.fromJson(vhostOf(p, onlyVhost), text(p, "name"), new JsonBody(p));
+            steps.add(() -> admin.putPolicy(policy));
+        });
         root.path("exchanges").forEach(x -> steps.add(() -> onSession(vhostOf(x, onlyVhost), s ->
                 s.declareExchange(new ExchangeDeclaration(text(x, "name"), text(x, "type"), false,
                         x.path("durable").asBoolean(true), x.path("auto_delete").asBoolean(false),

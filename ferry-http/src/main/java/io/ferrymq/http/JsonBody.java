@@ -19,7 +19,8 @@ final class JsonBody {
 
     private final JsonNode root;
 
-    private JsonBody(JsonNode root) {
+    /** A JSON object already parsed (an element of a definitions file). */
+    JsonBody(JsonNode root) {
         this.root = root;
     }
 

@@ -27,7 +27,10 @@ final class ManagementApi {
         routes.addAll(new UsersResource(admin).routes());
         routes.addAll(new PermissionsResource(admin).routes());
         routes.addAll(new ExchangesResource(view, access, sessions).routes());
-        routes.addAll(new QueuesResource(node.nodeName(), view, access, sessions).routes());
+        routes.addAll(new QueuesResource(node.nodeName(), view, access, sessions, rates).routes());
+        routes.addAll(new RedriveEndpoint(admin, access).routes());
+        routes.addAll(new PoliciesResource(admin, access).routes());
+        routes.addAll(new TraceResource(admin, view, access).routes());
         routes.addAll(new BindingsResource(view, access, sessions).routes());
         routes.addAll(new ClientsResource(node.nodeName(), view, admin, access).routes());
         routes.addAll(new DefinitionsResource(node, admin, view).routes());

@@ -31,6 +31,9 @@ final class PrometheusMetrics implements Endpoint {
     /** Prometheus' text exposition format, version 0.0.4. */
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
+    private static final String EXPIRED = "expired";
+    private static final List<String> DEATH_REASONS = List.of("rejected", EXPIRED, "maxlen", "delivery_limit");
+
     private final BrokerView view;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final MultiGauge queueReady;
@@ -54,6 +57,20 @@ final class PrometheusMetrics implements Endpoint {
         counter("ferrymq.messages.acked", "Deliveries acknowledged", BrokerStats.Snapshot::acked);
         counter("ferrymq.messages.discarded", "Deliveries rejected or nacked without requeue",
                 BrokerStats.Snapshot::discarded);
+        counter("ferrymq.messages.deduplicated", "Duplicates a queue or exchange confirmed but did not take",
+                BrokerStats.Snapshot::deduplicated);
+        counter("ferrymq.messages.expired", "Messages whose TTL passed in a queue (dead-lettered or dropped)",
+                s -> s.deadLettered().getOrDefault(EXPIRED, 0L) + s.lost().getOrDefault(EXPIRED, 0L));
+        for (String reason : DEATH_REASONS) {
+            FunctionCounter.builder("ferrymq.messages.dead.lettered", view,
+                            v -> v.stats().deadLettered().getOrDefault(reason, 0L))
+                    .description("Messages that left a queue unacknowledged for the dead-letter exchange, by reason")
+                    .tags("reason", reason).register(registry);
+            FunctionCounter.builder("ferrymq.messages.dead.letter.dropped", view,
+                            v -> v.stats().lost().getOrDefault(reason, 0L))
+                    .description("Messages that left a queue unacknowledged with no dead-letter exchange to take"
+                            + " them, by reason").tags("reason", reason).register(registry);
+        }
         FunctionCounter.builder("ferrymq.store.fsyncs", view, v -> v.storeStats().fsyncs())
                 .description("Forced writes of the message store (one per group-commit batch)").register(registry);
         FunctionCounter.builder("ferrymq.store.records", view, v -> v.storeStats().records())

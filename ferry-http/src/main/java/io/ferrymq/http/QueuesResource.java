@@ -1,5 +1,6 @@
 package io.ferrymq.http;
 
+import com.fasterxml.jackson.databind.node.NullNode;
 import io.ferrymq.core.BrokerView;
 import io.ferrymq.core.GetResult;
 import io.ferrymq.core.QueueDeclaration;
@@ -43,12 +44,15 @@ final class QueuesResource {
     private final BrokerView view;
     private final VhostAccess access;
     private final ManagementSessions sessions;
+    private final MessageRates rates;
 
-    QueuesResource(String nodeName, BrokerView view, VhostAccess access, ManagementSessions sessions) {
+    QueuesResource(String nodeName, BrokerView view, VhostAccess access, ManagementSessions sessions,
+                   MessageRates rates) {
         this.nodeName = nodeName;
         this.view = view;
         this.access = access;
         this.sessions = sessions;
+        this.rates = rates;
     }
 
     List<Route> routes() {
@@ -176,6 +180,9 @@ final class QueuesResource {
                 "auto_delete", q.autoDelete(), "exclusive", q.exclusive(),
                 "arguments", JsonValues.json(q.arguments()), "node", nodeName, "state", "running",
                 "messages", q.messagesReady() + q.messagesUnacknowledged(), "messages_ready", q.messagesReady(),
-                "messages_unacknowledged", q.messagesUnacknowledged(), "consumers", q.consumers());
+                "messages_unacknowledged", q.messagesUnacknowledged(), "consumers", q.consumers(),
+                "policy", q.policy() == null ? NullNode.getInstance() : q.policy(),
+                "effective_policy_definition", JsonValues.json(q.policyDefinition()),
+                "message_stats", rates.queueStats(q));
     }
 }

@@ -10,6 +10,9 @@ import io.ferrymq.core.Message;
 import io.ferrymq.core.PublishRequest;
 import io.ferrymq.core.QueueDeclaration;
 import io.ferrymq.core.Session;
+import io.ferrymq.core.SettleOp;
+import io.ferrymq.core.persist.Persistence;
+import io.ferrymq.core.timer.ClockScheduler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,6 +61,59 @@ class PrometheusMetricsTest {
 
         session.deleteQueue("invoices", false, false).toCompletableFuture().join();
         assertThat(metrics.scrape()).doesNotContain("queue=\"invoices\"");
+    }
+
+    @Test
+    void countsDeadLettersByReasonAndExpiredAndDeduplicatedMessages() {
+        // time by hand, so that a message's TTL has surely passed when the queue's timer runs
+        long[] now = {1_700_000_000_000L};
+        Clock clock = new Clock() {
+            @Override
+            public long millis() {
+                return now[0];
+            }
+
+            @Override
+            public long nanos() {
+                return now[0] * 1_000_000;
+            }
+        };
+        ClockScheduler timers = ClockScheduler.manual(clock);
+        LocalBroker timed = new LocalBroker(new BrokerConfig("admin", "secret", 1L << 30,
+                BrokerConfig.DEFAULT_MAX_MESSAGE_SIZE), clock, Persistence.NONE, timers);
+        BrokerConnection conn = timed.connect(new ConnectionInfo("c2", "admin", "127.0.0.1:2", "AMQP 0-9-1",
+                Map.of()), "/");
+        try {
+            Session session = conn.openSession(1);
+            declare(session, "dlq");
+            session.declareQueue(new QueueDeclaration("work", false, false, false, false, Map.of(
+                    "x-dead-letter-exchange", "", "x-dead-letter-routing-key", "dlq"))).toCompletableFuture().join();
+            session.declareQueue(new QueueDeclaration("lost", false, false, false, false, Map.of(
+                    "x-message-ttl", 10L))).toCompletableFuture().join();
+            session.declareQueue(new QueueDeclaration("once", false, false, false, false, Map.of(
+                    "x-message-deduplication", true))).toCompletableFuture().join();
+            publish(session, "work", "a");
+            session.get("work", false).toCompletableFuture().join();
+            session.settle(1, false, SettleOp.DISCARD);
+            publish(session, "lost", "b");
+            now[0] += 11;
+            timers.runDue();
+            for (int i = 0; i < 2; i++) {
+                session.publish(new PublishRequest(new Message("", "once", new MessageProperties(null, null,
+                        Map.of("x-deduplication-header", "k"), null, null, null, null, null, null, null, null, null,
+                        null, null), new byte[0]), false)).toCompletableFuture().join();
+            }
+
+            assertThat(new PrometheusMetrics(timed).scrape()).contains(
+                    "ferrymq_messages_dead_lettered_total{reason=\"rejected\"} 1.0",
+                    "ferrymq_messages_dead_lettered_total{reason=\"expired\"} 0.0",
+                    "ferrymq_messages_dead_letter_dropped_total{reason=\"expired\"} 1.0",
+                    "ferrymq_messages_expired_total 1.0",
+                    "ferrymq_messages_deduplicated_total 1.0");
+        } finally {
+            conn.close();
+            timed.shutdown();
+        }
     }
 
     @Test

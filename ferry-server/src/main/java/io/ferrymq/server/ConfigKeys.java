@@ -67,6 +67,10 @@ final class ConfigKeys {
                 config.handshakeTimeoutMillis = ConfigValues.intBetween(value, 1, Integer.MAX_VALUE));
         setters.put("consumer_timeout", (config, value) ->
                 config.consumerTimeoutMillis = ConfigValues.intBetween(value, 1, Integer.MAX_VALUE));
+        setters.put("trace.max_events", (config, value) ->
+                config.traceMaxEvents = ConfigValues.intBetween(value, 1, Integer.MAX_VALUE));
+        setters.put("trace.max_age", (config, value) ->
+                config.traceMaxAgeMillis = ConfigValues.intBetween(value, 1, Integer.MAX_VALUE));
         setters.put("log.level", (config, value) -> config.logLevel = ConfigValues.logLevel(value));
         return Collections.unmodifiableMap(setters);
     }

@@ -35,6 +35,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class FerryServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FerryServer.class);
+    /** Message trace's directory inside the data directory. */
+    private static final String TRACE_DIR = "trace";
     /** The message store's directory inside the data directory. */
     static final String STORE_DIR = "store";
     /** How often free disk space is read: a cheap system call, and a disk rarely fills faster than this. */
@@ -81,6 +83,10 @@ public final class FerryServer implements AutoCloseable {
 
             var broker = openBroker(config, store, storeDir);
             started.push(broker::shutdown);
+            // message trace keeps its events next to the store; closed (flushed) before the broker stops
+            broker.tracer().open(dataDirectory.path().resolve(TRACE_DIR), config.traceMaxEvents(),
+                    config.traceMaxAgeMillis());
+            started.push(broker.tracer()::close);
 
             // read once before any client connects, so a node started on a full disk never takes a publish
             var disk = new DiskMonitor(FreeSpace.of(dataDirectory.path()), config.diskFreeLimitBytes(),

@@ -1,6 +1,7 @@
 package io.ferrymq.server;
 
 import io.ferrymq.core.BrokerConfig;
+import io.ferrymq.core.trace.Tracer;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -21,12 +22,14 @@ import java.util.List;
  * @param handshakeTimeoutMillis a client that has not finished connection.open by then is disconnected
  * @param consumerTimeoutMillis  a delivery unacknowledged for longer closes its channel (RabbitMQ's
  *                               {@code consumer_timeout}); a queue's {@code x-consumer-timeout} overrides it
+ * @param traceMaxEvents         message trace keeps at most this many events
+ * @param traceMaxAgeMillis      message trace forgets events older than this
  */
 public record ServerConfig(String amqpHost, int amqpPort, String httpHost, int httpPort, Path dataDir,
                            String defaultUser, String defaultPass, MemoryWatermark memoryHighWatermark,
                            long diskFreeLimitBytes, int maxMessageSizeBytes, int frameMax, int channelMax,
                            int heartbeatSeconds, int handshakeTimeoutMillis, long consumerTimeoutMillis,
-                           LogLevel logLevel) {
+                           LogLevel logLevel, int traceMaxEvents, long traceMaxAgeMillis) {
 
     /** RabbitMQ's default {@code disk_free_limit.absolute}, 50MB. */
     public static final long DEFAULT_DISK_FREE_LIMIT = 50_000_000;
@@ -35,7 +38,8 @@ public record ServerConfig(String amqpHost, int amqpPort, String httpHost, int h
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", 5672, "0.0.0.0", 15672, Path.of("data"), "guest", "guest",
                 new MemoryWatermark.Relative(0.4), DEFAULT_DISK_FREE_LIMIT, BrokerConfig.DEFAULT_MAX_MESSAGE_SIZE,
-                131072, 2047, 60, 10_000, BrokerConfig.DEFAULT_CONSUMER_TIMEOUT, LogLevel.INFO);
+                131072, 2047, 60, 10_000, BrokerConfig.DEFAULT_CONSUMER_TIMEOUT, LogLevel.INFO,
+                Tracer.DEFAULT_MAX_EVENTS, Tracer.DEFAULT_MAX_AGE_MILLIS);
     }
 
     /**
@@ -69,6 +73,8 @@ public record ServerConfig(String amqpHost, int amqpPort, String httpHost, int h
         int handshakeTimeoutMillis;
         long consumerTimeoutMillis;
         LogLevel logLevel;
+        int traceMaxEvents;
+        long traceMaxAgeMillis;
 
         Builder(ServerConfig start) {
             amqpHost = start.amqpHost;
@@ -87,12 +93,15 @@ public record ServerConfig(String amqpHost, int amqpPort, String httpHost, int h
             handshakeTimeoutMillis = start.handshakeTimeoutMillis;
             consumerTimeoutMillis = start.consumerTimeoutMillis;
             logLevel = start.logLevel;
+            traceMaxEvents = start.traceMaxEvents;
+            traceMaxAgeMillis = start.traceMaxAgeMillis;
         }
 
         ServerConfig build() {
             return new ServerConfig(amqpHost, amqpPort, httpHost, httpPort, dataDir, defaultUser, defaultPass,
                     memoryHighWatermark, diskFreeLimitBytes, maxMessageSizeBytes, frameMax, channelMax,
-                    heartbeatSeconds, handshakeTimeoutMillis, consumerTimeoutMillis, logLevel);
+                    heartbeatSeconds, handshakeTimeoutMillis, consumerTimeoutMillis, logLevel, traceMaxEvents,
+                    traceMaxAgeMillis);
         }
     }
 }

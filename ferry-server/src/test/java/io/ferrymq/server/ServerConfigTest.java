@@ -48,11 +48,13 @@ class ServerConfigTest {
                 setting("heartbeat", "0"),
                 setting("handshake_timeout", "2500"),
                 setting("consumer_timeout", "60000"),
-                setting("log.level", "debug")));
+                setting("log.level", "debug"),
+                setting("trace.max_events", "500"),
+                setting("trace.max_age", "60000")));
 
         assertThat(config).isEqualTo(new ServerConfig("127.0.0.1", 5673, "127.0.0.2", 15673, Path.of("/var/lib/ferry"),
                 "admin", "s3cret#1", new MemoryWatermark.Absolute(512L << 20), 1_000_000_000L, 1048576, 4096, 16, 0,
-                2500, 60000, LogLevel.DEBUG));
+                2500, 60000, LogLevel.DEBUG, 500, 60000L));
     }
 
     @Test

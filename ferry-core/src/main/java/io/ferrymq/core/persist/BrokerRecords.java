@@ -52,6 +52,8 @@ import java.util.Map;
  * {@code str}</li>
  * <li>permission: {@code 0x22 0x01}, user {@code str}, vhost {@code str}, configure, write and read patterns as
  * {@code str}</li>
+ * <li>policy: {@code 0x23 0x01}, vhost {@code str}, name {@code str}, pattern {@code str}, apply-to {@code str},
+ * int32 priority, definition {@code table}</li>
  * </ul>
  */
 public final class BrokerRecords {
@@ -62,6 +64,7 @@ public final class BrokerRecords {
     public static final byte USER = 0x20;
     public static final byte VHOST = 0x21;
     public static final byte PERMISSION = 0x22;
+    public static final byte POLICY = 0x23;
     private static final byte VERSION = 1;
 
     private BrokerRecords() {
@@ -295,6 +298,27 @@ public final class BrokerRecords {
     public static PermissionRecord readPermission(ByteBuffer record) {
         In in = new In(record, PERMISSION);
         return new PermissionRecord(in.str(), in.str(), in.str(), in.str(), in.str());
+    }
+
+    /** A stored policy (see {@link io.ferrymq.core.policy.Policy}). */
+    public record PolicyRecord(String vhost, String name, String pattern, String applyTo, int priority,
+                               Map<String, Object> definition) {
+    }
+
+    public static byte[] policy(PolicyRecord r) {
+        Out out = new Out(POLICY);
+        out.str(r.vhost());
+        out.str(r.name());
+        out.str(r.pattern());
+        out.str(r.applyTo());
+        out.i32(r.priority());
+        out.table(r.definition());
+        return out.bytes();
+    }
+
+    public static PolicyRecord readPolicy(ByteBuffer record) {
+        In in = new In(record, POLICY);
+        return new PolicyRecord(in.str(), in.str(), in.str(), in.str(), in.i32(), in.table());
     }
 
     @SuppressWarnings("unchecked")

@@ -11,6 +11,7 @@ import io.ferrymq.core.dedup.Deduplicator;
 import io.ferrymq.core.persist.BrokerRecords;
 import io.ferrymq.core.persist.Persistence;
 import io.ferrymq.core.persist.StoredChange;
+import io.ferrymq.core.policy.Policy;
 import io.ferrymq.core.queue.QueueCommand.AddConsumer;
 import io.ferrymq.core.queue.QueueCommand.Delete;
 import io.ferrymq.core.queue.QueueCommand.Dispatch;
@@ -27,12 +28,15 @@ import io.ferrymq.core.queue.QueueEffect.Deliver;
 import io.ferrymq.core.queue.QueueEffect.Drop;
 import io.ferrymq.core.queue.QueueEffect.Refused;
 import io.ferrymq.core.timer.Scheduler;
+import io.ferrymq.core.trace.TraceEvent;
+import io.ferrymq.core.trace.Tracer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -64,7 +68,9 @@ public final class ClassicQueue implements Queue {
     }
 
     private final QueueSettings settings;
-    private final QueueArguments arguments;
+    /** Its own arguments over its policy's; changed by {@link #applyPolicy} under the lock. */
+    private volatile QueueArguments arguments;
+    private volatile Policy policy;
     private final QueueContext context;
     private final ReentrantLock lock = new ReentrantLock();
     private final QueueMachine machine;
@@ -88,6 +94,13 @@ public final class ClassicQueue implements Queue {
     private volatile int readyCount;
     private volatile int unackedCount;
     private volatile int consumerCount;
+    /** Counters for per-queue rates: written under the lock, published by {@link #publishCounts()}. */
+    private long published;
+    private long delivered;
+    private long acked;
+    private volatile long publishedTotal;
+    private volatile long deliveredTotal;
+    private volatile long ackedTotal;
 
     ClassicQueue(QueueSettings settings, QueueContext context) {
         this.settings = settings;
@@ -140,6 +153,9 @@ public final class ClassicQueue implements Queue {
             Deduplicator.Admission admission = dedup == null ? null : dedup.admit(message, now());
             if (admission != null && admission.duplicate()) {
                 context.stats().deduplicated();
+                if (context.tracer().on()) {
+                    context.tracer().queueEvent("deduplicated", settings, message);
+                }
                 return DONE;
             }
             machine.apply(new Enqueue(message, now()), effects);
@@ -151,6 +167,10 @@ public final class ClassicQueue implements Queue {
                 }
                 runEffects();
                 return CompletableFuture.failedFuture(new QueueFullException(settings));
+            }
+            published++;
+            if (context.tracer().on()) {
+                context.tracer().queueEvent("enqueued", settings, message);
             }
             CompletableFuture<Void> safe = DONE;
             StoredChange.Add key = admission == null ? null : admission.record();
@@ -217,6 +237,10 @@ public final class ClassicQueue implements Queue {
                 return null;
             }
             machine.apply(new Insert(reserved.sequence(), reserved.message(), now()), effects);
+            published++;
+            if (context.tracer().on()) {
+                context.tracer().queueEvent("enqueued", settings, reserved.message());
+            }
             if (address >= 0) {
                 machine.lastEnqueued().stored(CompletableFuture.completedFuture(address));
             }
@@ -338,10 +362,14 @@ public final class ClassicQueue implements Queue {
             }
             Delivery delivery = receiver.received(this, deliver.deliveryId(), deliver.entry().message(),
                     deliver.deliveryCount(), deliver.settled());
+            if (context.tracer().on()) {
+                traceDelivered(deliver, null);
+            }
             if (deliver.settled()) {
                 unstore(deliver.entry());
             }
             context.stats().delivered(deliver.redelivered());
+            delivered++;
             return new GetResult(delivery, machine.readyCount());
         });
     }
@@ -350,7 +378,28 @@ public final class ClassicQueue implements Queue {
     public void settle(long[] deliveryIds, SettleOp op) {
         locked(() -> {
             if (!deleted) {
+                boolean tracing = context.tracer().on();
+                if (tracing) {
+                    traceSettle(deliveryIds, op);
+                }
+                machine.reportRequeues(tracing);
                 run(new Settle(deliveryIds, op, now()));
+                dispatchLocked();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void giveBack(long[] deliveryIds) {
+        locked(() -> {
+            if (!deleted) {
+                for (long id : deliveryIds) {
+                    QueueEntry entry = machine.unacked(id);
+                    if (entry != null) {
+                        run(new Return(id, entry, now()));
+                    }
+                }
                 dispatchLocked();
             }
             return null;
@@ -511,8 +560,14 @@ public final class ClassicQueue implements Queue {
 
     /** Unlocked: the next queues take the messages first, then their copies here are deleted. */
     private void deadLetter(List<DeadLetter> leaving) {
+        QueueArguments now = arguments;
         for (DeadLetter letter : leaving) {
-            context.host().deadLetter(settings, arguments, letter.message(), letter.reason());
+            // recorded with or without a dead-letter exchange: without one, the trace is where the message ends
+            if (context.tracer().on() && context.tracer().traces(settings.vhost(), settings.name())) {
+                context.tracer().record(TraceEvent.of("dead_lettered", settings.vhost(), letter.message())
+                        .inQueue(settings.name()).withReason(letter.reason()));
+            }
+            context.host().deadLetter(settings, now, letter.message(), letter.reason());
             if (letter.entry() != null) {
                 unstore(letter.entry());
             }
@@ -523,6 +578,24 @@ public final class ClassicQueue implements Queue {
         readyCount = machine.readyCount();
         unackedCount = machine.unackedCount();
         consumerCount = machine.consumerCount();
+        publishedTotal = published;
+        deliveredTotal = delivered;
+        ackedTotal = acked;
+    }
+
+    @Override
+    public long publishedTotal() {
+        return publishedTotal;
+    }
+
+    @Override
+    public long deliveredTotal() {
+        return deliveredTotal;
+    }
+
+    @Override
+    public long ackedTotal() {
+        return ackedTotal;
     }
 
     private void requireLive() {
@@ -562,7 +635,11 @@ public final class ClassicQueue implements Queue {
             boolean taken = consumer.deliver(this, deliver.deliveryId(), deliver.entry().message(),
                     deliver.deliveryCount(), deliver.settled());
             if (taken) {
+                if (context.tracer().on()) {
+                    traceDelivered(deliver, consumer.tag());
+                }
                 context.stats().delivered(deliver.redelivered());
+                delivered++;
                 if (deliver.settled()) {
                     unstore(deliver.entry());
                 }
@@ -570,6 +647,10 @@ public final class ClassicQueue implements Queue {
                 machine.apply(new Return(deliver.deliveryId(), deliver.entry(), now()), effects);
             }
         } else if (effect instanceof Drop drop) {
+            if (drop.reason() == QueueEffect.DropReason.EXPIRED && context.tracer().on()
+                    && context.tracer().traces(settings.vhost(), settings.name())) {
+                context.tracer().queueEvent("expired", settings, bodyOf(drop.entry()));
+            }
             if (drop.reason() == QueueEffect.DropReason.REJECTED) {
                 context.stats().discarded();
             }
@@ -580,6 +661,7 @@ public final class ClassicQueue implements Queue {
                 unstore(drop.entry());
                 if (drop.reason() == QueueEffect.DropReason.ACKED) {
                     context.stats().acked();
+                    acked++;
                 } else if (drop.reason() == QueueEffect.DropReason.LOST) {
                     LOG.error("{}: message {} was lost: its body could not be read back from the store",
                             settings.describe(), drop.entry().sequence());
@@ -587,6 +669,8 @@ public final class ClassicQueue implements Queue {
             }
         } else if (effect instanceof Refused refused && refused.deadLetter()) {
             deadLetters.add(new DeadLetter(null, refused.message(), QueueEffect.DropReason.MAXLEN.deathReason()));
+        } else if (effect instanceof QueueEffect.Requeued requeued && context.tracer().on()) {
+            traceRequeued(requeued);
         }
     }
 
@@ -611,5 +695,83 @@ public final class ClassicQueue implements Queue {
 
     private long now() {
         return context.clock().millis();
+    }
+
+    // ---- policies
+
+    @Override
+    public Policy policy() {
+        return policy;
+    }
+
+    @Override
+    public void applyPolicy(Policy next) {
+        QueueArguments configured = configuredBy(next);
+        locked(() -> {
+            policy = next;
+            arguments = configured;
+            machine.reconfigure(configured, effects);
+            runEffects();
+            dispatchLocked();
+            return null;
+        });
+        context.tracer().policyTrace(settings.vhost(), settings.name(), next != null && next.trace());
+    }
+
+    /** The queue's own arguments over the policy's; its own alone when the two do not fit together (logged). */
+    private QueueArguments configuredBy(Policy next) {
+        if (next == null) {
+            return QueueArguments.of(settings);
+        }
+        Map<String, Object> merged = new LinkedHashMap<>(next.queueArguments());
+        merged.putAll(settings.arguments());
+        try {
+            return QueueArguments.of(new QueueSettings(settings.vhost(), settings.name(), settings.type(),
+                    settings.durable(), settings.exclusiveOwner(), settings.autoDelete(), merged));
+        } catch (BrokerException e) {
+            LOG.warn("policy '{}' does not fit {}: {}; its own arguments apply", next.name(), settings.describe(),
+                    e.getMessage());
+            return QueueArguments.of(settings);
+        }
+    }
+
+    // ---- message trace (only called when the tracer is on)
+
+    private void traceDelivered(Deliver deliver, String consumerTag) {
+        Message message = deliver.entry().message();
+        if (message != null && context.tracer().traces(settings.vhost(), settings.name())) {
+            context.tracer().record(TraceEvent.of("delivered", settings.vhost(), message).inQueue(settings.name())
+                    .byConsumer(consumerTag, null).withAttempt(deliver.deliveryCount() + 1));
+        }
+    }
+
+    /** ack: acked; reject or nack without requeue: rejected; with requeue: nacked (then requeued or a retry). */
+    private void traceSettle(long[] deliveryIds, SettleOp op) {
+        Tracer tracer = context.tracer();
+        if (!tracer.traces(settings.vhost(), settings.name())) {
+            return;
+        }
+        for (long id : deliveryIds) {
+            QueueEntry entry = machine.unacked(id);
+            if (entry == null || entry.message() == null) {
+                continue;
+            }
+            TraceEvent event = TraceEvent.of(switch (op) {
+                case ACK -> "acked";
+                case DISCARD -> "rejected";
+                case REQUEUE -> "nacked";
+            }, settings.vhost(), entry.message()).inQueue(settings.name());
+            tracer.record(op == SettleOp.DISCARD ? event.withReason("requeue=false") : event);
+        }
+    }
+
+    private void traceRequeued(QueueEffect.Requeued requeued) {
+        Message message = requeued.entry().message();
+        if (message == null || !context.tracer().traces(settings.vhost(), settings.name())) {
+            return;
+        }
+        TraceEvent event = TraceEvent.of(requeued.retryAt() < 0 ? "requeued" : "retry_scheduled", settings.vhost(),
+                message).inQueue(settings.name());
+        context.tracer().record(requeued.retryAt() < 0 ? event : event.withRetryAt(requeued.retryAt()));
     }
 }

@@ -26,6 +26,19 @@ public interface Queue {
         return QueueArguments.DEFAULTS;
     }
 
+    /**
+     * Configures the queue by {@code policy} (null: none applies any more): its definition's settings apply where
+     * the queue's own arguments do not set them. Existing messages keep their TTL; a lower length limit applies at
+     * once.
+     */
+    default void applyPolicy(io.ferrymq.core.policy.Policy policy) {
+    }
+
+    /** The policy applied, or null. */
+    default io.ferrymq.core.policy.Policy policy() {
+        return null;
+    }
+
     /** A redeclare used the queue: its {@code x-expires} countdown starts again. */
     default void touch() {
     }
@@ -121,6 +134,14 @@ public interface Queue {
     /** Settles deliveries by the ids given to {@link QueueConsumer#deliver}; unknown ids are ignored. */
     void settle(long[] deliveryIds, SettleOp op);
 
+    /**
+     * Puts unacknowledged deliveries back at their places as if they had never been delivered (their delivery
+     * count is not raised, no retry delay or delivery limit applies): a redrive that did not move them.
+     */
+    default void giveBack(long[] deliveryIds) {
+        settle(deliveryIds, SettleOp.REQUEUE);
+    }
+
     /** Offers ready messages to consumers again, because some consumer may have credit now. */
     void dispatch();
 
@@ -144,4 +165,17 @@ public interface Queue {
     int unackedCount();
 
     int consumerCount();
+
+    /** Messages the queue took, deliveries it made (consumers and basic.get), deliveries acked; since declared. */
+    default long publishedTotal() {
+        return 0;
+    }
+
+    default long deliveredTotal() {
+        return 0;
+    }
+
+    default long ackedTotal() {
+        return 0;
+    }
 }

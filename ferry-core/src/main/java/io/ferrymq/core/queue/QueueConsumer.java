@@ -32,6 +32,11 @@ public interface QueueConsumer {
      */
     boolean deliver(Queue queue, long deliveryId, Message message, int deliveryCount, boolean settled);
 
+    /** The consumer tag, for message trace; null when unknown. */
+    default String tag() {
+        return null;
+    }
+
     /** The queue ended this consumer (it was deleted); no delivery follows. */
     void cancelledByQueue(String reason);
 }

@@ -34,6 +34,14 @@ public sealed interface QueueEffect {
     record Refused(Message message, boolean deadLetter) implements QueueEffect {
     }
 
+    /**
+     * A failed delivery goes back: ready again at its place ({@code retryAt} -1), or waiting for its retry delay
+     * until {@code retryAt} (ms since the epoch). Reported for message trace, only when asked
+     * ({@link QueueMachine#reportRequeues}); the runner has nothing to do.
+     */
+    record Requeued(QueueEntry entry, long retryAt) implements QueueEffect {
+    }
+
     /** Why an entry left the queue. */
     enum DropReason {
         ACKED(null),

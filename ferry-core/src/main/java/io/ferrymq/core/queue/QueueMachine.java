@@ -73,7 +73,8 @@ public final class QueueMachine {
     private static final ConsumerRing.Member GETTER = new ConsumerRing.Member(NO_CONSUMER, 0, false, 0);
     private static final ConsumerRing.Member NO_ACK_GETTER = new ConsumerRing.Member(NO_CONSUMER, 0, true, 0);
 
-    private final QueueArguments arguments;
+    /** Changed only by {@link #reconfigure} (a policy). */
+    private QueueArguments arguments;
     private final OrderingArguments ordering;
     private final BodyLoader loader;
     private final ReadyLevels ready = new ReadyLevels();
@@ -95,6 +96,8 @@ public final class QueueMachine {
     private boolean hadConsumers;
     private boolean dispatchCutShort;
     private QueueEntry lastEnqueued;
+    /** Whether failed deliveries are reported as {@link QueueEffect.Requeued} (message trace is on). */
+    private boolean reportRequeues;
 
     public QueueMachine() {
         this(QueueArguments.DEFAULTS);
@@ -466,8 +469,15 @@ public final class QueueMachine {
             if (groups != null && groups.of(entry) != null) {
                 groups.of(entry).waiting++;
             }
-            waiting.add(new Waiting(now + RetrySchedule.delayAfter(arguments, entry.deliveryCount()), entry));
+            long dueAt = now + RetrySchedule.delayAfter(arguments, entry.deliveryCount());
+            waiting.add(new Waiting(dueAt, entry));
+            if (reportRequeues) {
+                effects.add(new QueueEffect.Requeued(entry, dueAt));
+            }
         } else {
+            if (reportRequeues) {
+                effects.add(new QueueEffect.Requeued(entry, -1));
+            }
             putBack(entry, now, effects);
         }
     }
@@ -523,6 +533,22 @@ public final class QueueMachine {
             groups.leave(entry);
         }
         effects.add(new Drop(entry, reason));
+    }
+
+    /** Whether the next commands report failed deliveries going back as {@link QueueEffect.Requeued} effects. */
+    public void reportRequeues(boolean on) {
+        reportRequeues = on;
+    }
+
+    /**
+     * New arguments (a policy changed): they apply from now on (a message's TTL stays what it was at enqueue); a
+     * lower length limit drops from the head at once.
+     */
+    public void reconfigure(QueueArguments next, List<QueueEffect> effects) {
+        arguments = next;
+        while (LengthLimit.over(arguments, readyOnly(), readyBytes())) {
+            drop(takeForLimit(), DropReason.MAXLEN, effects);
+        }
     }
 
     /**

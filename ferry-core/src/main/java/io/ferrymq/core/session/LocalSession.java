@@ -26,6 +26,7 @@ import io.ferrymq.core.persist.Persistence;
 import io.ferrymq.core.queue.Expiry;
 import io.ferrymq.core.queue.Queue;
 import io.ferrymq.core.queue.QueueFullException;
+import io.ferrymq.core.trace.TraceEvent;
 import io.ferrymq.core.vhost.VirtualHost;
 
 import java.util.ArrayList;
@@ -305,6 +306,9 @@ public final class LocalSession implements Session {
         Deduplicator.Admission key = vhost.deduplicate(exchange, message);
         if (key != null && key.duplicate()) {
             services.stats().deduplicated();
+            if (vhost.tracer().on() && vhost.tracer().tracesVhost(vhost.name())) {
+                vhost.tracer().record(TraceEvent.of("deduplicated", vhost.name(), message));
+            }
             return CompletableFuture.completedFuture(PublishOutcome.ROUTED);
         }
         CompletableFuture<PublishOutcome> routed = route(exchange, message);
@@ -335,7 +339,11 @@ public final class LocalSession implements Session {
     private CompletableFuture<PublishOutcome> route(Exchange exchange, Message message) {
         boolean taken = false;
         List<CompletableFuture<Void>> writes = null;
-        for (Queue queue : vhost.route(exchange, message)) {
+        List<Queue> targets = vhost.route(exchange, message);
+        if (vhost.tracer().on()) {
+            vhost.tracer().published(vhost.name(), message, targets, connection.info().id());
+        }
+        for (Queue queue : targets) {
             CompletableFuture<Void> safe = queue.offer(message);
             if (safe == null) {
                 continue;

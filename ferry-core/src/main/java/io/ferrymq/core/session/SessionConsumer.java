@@ -39,7 +39,8 @@ final class SessionConsumer implements QueueConsumer {
         return id;
     }
 
-    String tag() {
+    @Override
+    public String tag() {
         return tag;
     }
 

@@ -24,6 +24,8 @@ import io.ferrymq.core.queue.QueueContext;
 import io.ferrymq.core.queue.QueueHost;
 import io.ferrymq.core.queue.QueueSettings;
 import io.ferrymq.core.queue.QueueType;
+import io.ferrymq.core.policy.Policy;
+import io.ferrymq.core.trace.Tracer;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -306,10 +308,34 @@ public final class VirtualHost {
                         type.name(), true, settings.autoDelete(), settings.arguments()))));
             }
             queues.put(queue, created);
+            configure(created);
             return created;
         } finally {
             topology.writeLock().unlock();
         }
+    }
+
+    /** Applies the policy that matches the queue, if one does. */
+    private void configure(Queue queue) {
+        Policy policy = queueContext.policies().forQueue(name, queue.name());
+        if (policy != null) {
+            queue.applyPolicy(policy);
+        }
+    }
+
+    /** Applies the policies as they are now to every queue (a policy was added, changed or deleted). */
+    public void applyPolicies() {
+        for (Queue queue : queues()) {
+            Policy policy = queueContext.policies().forQueue(name, queue.name());
+            if (policy != queue.policy()) {
+                queue.applyPolicy(policy);
+            }
+        }
+    }
+
+    /** Message trace of the broker. */
+    public Tracer tracer() {
+        return queueContext.tracer();
     }
 
     /** A fresh server-chosen queue name ({@code amq.gen-...}) for a declare without a name. */
@@ -373,6 +399,9 @@ public final class VirtualHost {
             }
             if (removed && queue.storeKey() != 0) {
                 write(persistence.remove(queue.storeKey()));
+            }
+            if (removed && queue.policy() != null) {
+                queueContext.tracer().policyTrace(name, queue.name(), false);
             }
         } finally {
             topology.writeLock().unlock();
@@ -595,6 +624,7 @@ public final class VirtualHost {
             Queue queue = type.create(settings, queueContext);
             queue.storeAs(key);
             queues.put(record.name(), queue);
+            configure(queue);
             return queue;
         } finally {
             topology.writeLock().unlock();
