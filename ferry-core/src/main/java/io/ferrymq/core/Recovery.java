@@ -5,6 +5,7 @@ import io.ferrymq.core.exchange.Exchange;
 import io.ferrymq.core.persist.BrokerRecords;
 import io.ferrymq.core.persist.Persistence;
 import io.ferrymq.core.persist.RecoveryHandler;
+import io.ferrymq.core.queue.DeliveryState;
 import io.ferrymq.core.queue.Queue;
 import io.ferrymq.core.vhost.VirtualHost;
 import io.ferrymq.core.vhost.VirtualHostInfo;
@@ -103,6 +104,10 @@ final class Recovery implements RecoveryHandler {
             return;
         }
         try {
+            if (DeliveryState.isDeliveryState(payload)) {
+                queue.restoreDeliveryState(entry, address, payload);
+                return;
+            }
             queue.restore(entry, address, BrokerRecords.readMessageSummary(payload));
             restored++;
         } catch (RuntimeException e) {
@@ -144,6 +149,7 @@ final class Recovery implements RecoveryHandler {
     public void end() {
         restoreTopology();
         cleanUp.forEach(Runnable::run);
+        queues.values().forEach(Queue::restored);
         // the store is open now: messages that fell due while the broker was down leave at once
         delayedExchanges.values().forEach(exchange -> exchange.delayed().start(exchange));
         if (orphans > 0) {
