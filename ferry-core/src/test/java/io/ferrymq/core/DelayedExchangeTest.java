@@ -161,6 +161,66 @@ class DelayedExchangeTest {
     }
 
     @Test
+    void transactionsAndExchangeToExchangeBindingsAreDelayedToo(@TempDir Path dir) {
+        try (JournalPersistence store = JournalPersistence.at(dir, StoreConfig.defaults().withSegmentBytes(1 << 20))) {
+            LocalBroker broker = new LocalBroker(CONFIG, clock, store, scheduler);
+            Session session = connect(broker, "c").openSession();
+            declareDelayed(session, "later", "direct", true);
+            join(session.declareExchange(new ExchangeDeclaration("front", "fanout", false, true, false, false,
+                    Map.of())));
+            join(session.bindExchange("later", "front", "", Map.of()));
+            declareQueue(session, "q", true);
+            join(session.bindQueue("q", "later", "k", Map.of()));
+            publish(session, "front", "k", "through front", 100, true);
+            join(session.txSelect());
+            var committed = session.publish(new PublishRequest(new Message("later", "k",
+                    new MessageProperties(null, null, Map.of("x-delay", 100), 2, null, null, null, null, null, null,
+                            null, null, null, null), "in a transaction".getBytes(StandardCharsets.UTF_8)), false));
+            join(session.txCommit());
+            assertThat(join(committed)).isEqualTo(PublishOutcome.ROUTED);
+            pass(99);
+            assertThat(drain(session, "q")).isEmpty();
+            pass(1);
+            assertThat(drain(session, "q")).containsExactly("through front", "in a transaction");
+            broker.shutdown();
+        }
+    }
+
+    @Test
+    void manyMessagesDueAtOnceAllArriveInOrderWhileRoutingWaitsForTheStore(@TempDir Path dir) throws Exception {
+        try (JournalPersistence store = JournalPersistence.at(dir, StoreConfig.defaults().withSegmentBytes(1 << 22))) {
+            LocalBroker broker = new LocalBroker(CONFIG, clock, store, scheduler);
+            Session session = connect(broker, "c").openSession();
+            declareDelayed(session, "later", "fanout", true);
+            declareQueue(session, "q", true);
+            join(session.bindQueue("q", "later", "", Map.of()));
+            int count = 6_000; // more than DelayedMessages routes before waiting for the store
+            MessageProperties persistent = new MessageProperties(null, null, Map.of("x-delay", 1000), 2, null, null,
+                    null, null, null, null, null, null, null, null);
+            List<java.util.concurrent.CompletionStage<PublishOutcome>> confirms = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                confirms.add(session.publish(new PublishRequest(new Message("later", "", persistent,
+                        Integer.toString(i).getBytes(StandardCharsets.UTF_8)), false)));
+            }
+            confirms.forEach(Fixtures::join);
+            RecordingSink sink = new RecordingSink();
+            join(session.consume(new ConsumeSpec("q", "", false, true, false, Map.of()), sink));
+            pass(1000);
+            // the store completes the routed copies on its own thread; each completion may re-arm the timer
+            for (int rounds = 0; sink.bodies().size() < count && rounds < 20_000; rounds++) {
+                scheduler.runDue();
+                Thread.sleep(1);
+            }
+            List<String> received = sink.bodies();
+            assertThat(received).hasSize(count);
+            for (int i = 0; i < count; i++) {
+                assertThat(received.get(i)).isEqualTo(Integer.toString(i));
+            }
+            broker.shutdown();
+        }
+    }
+
+    @Test
     void deletingTheExchangeDropsWhatItHeld() {
         LocalBroker broker = new LocalBroker(CONFIG, clock, Persistence.NONE, scheduler);
         Session session = connect(broker, "c").openSession();

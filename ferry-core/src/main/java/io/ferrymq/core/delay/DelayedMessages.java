@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
 
@@ -49,6 +50,11 @@ public final class DelayedMessages implements Queue {
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
     /** Due messages routed per timer run; more are left to the next run so other timers get their turn. */
     private static final int BATCH = 512;
+    /**
+     * Due messages routed whose copies are not yet durable, at most: routing waits for the store rather than pile
+     * up writes in memory when many messages fall due at once (after a restart, say).
+     */
+    private static final int MAX_IN_FLIGHT = 4096;
 
     private final QueueSettings settings;
     private final QueueContext context;
@@ -65,6 +71,9 @@ public final class DelayedMessages implements Queue {
     private boolean started;
     private boolean deleted;
     private volatile int count;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    /** Routing stopped at {@link #MAX_IN_FLIGHT}: the timer is re-armed once half of those are durable. */
+    private volatile boolean throttled;
 
     /**
      * @param router the queues a message published to an exchange reaches (the vhost's routing)
@@ -215,7 +224,7 @@ public final class DelayedMessages implements Queue {
 
     /** Under the lock: one timer, for the earliest due time. */
     private void rearm() {
-        if (!started || deleted || pending.isEmpty()) {
+        if (!started || deleted || throttled || pending.isEmpty()) {
             return;
         }
         long next = pending.peek().dueAt;
@@ -243,19 +252,41 @@ public final class DelayedMessages implements Queue {
                 return;
             }
             long now = now();
-            while (leaving.size() < BATCH && !pending.isEmpty() && pending.peek().dueAt <= now) {
+            int room = MAX_IN_FLIGHT - inFlight.get();
+            while (leaving.size() < Math.min(BATCH, room) && !pending.isEmpty() && pending.peek().dueAt <= now) {
                 PendingMessage held = pending.poll();
                 leaving.add(new Due(held.sequence, held.address, held.writing, held.message));
             }
+            inFlight.addAndGet(leaving.size());
+            throttled = leaving.size() == room && room < BATCH && !pending.isEmpty() && pending.peek().dueAt <= now;
             count = pending.size();
         });
         for (Due message : leaving) {
-            route(message);
+            try {
+                route(message).whenComplete((done, error) -> released());
+            } catch (RuntimeException e) {
+                // its record stays: it is routed again after a restart rather than never
+                LOG.error("{}: a due message could not be routed", describe(), e);
+                released();
+            }
         }
         locked(this::rearm);
     }
 
-    private void route(Due due) {
+    /** A routed message's copies are durable (or failed): routing may go on if it waited for that. */
+    private void released() {
+        if (inFlight.decrementAndGet() <= MAX_IN_FLIGHT / 2 && throttled) {
+            locked(() -> {
+                if (throttled) {
+                    throttled = false;
+                    rearm();
+                }
+            });
+        }
+    }
+
+    /** Routes a due message; completes once its copies are durable and its record deleted (asked for). */
+    private CompletableFuture<Void> route(Due due) {
         Message message;
         try {
             message = due.message() != null ? due.message()
@@ -265,7 +296,7 @@ public final class DelayedMessages implements Queue {
                     due.address(), e);
             context.stats().lost("lost");
             unstore(due);
-            return;
+            return DONE;
         }
         Message out = DelayHeader.delivered(message, DelayHeader.delayOf(message));
         List<CompletableFuture<Void>> copies = new ArrayList<>(2);
@@ -281,8 +312,11 @@ public final class DelayedMessages implements Queue {
             // what the plugin does with a message no binding matches when due: drop it (counted here)
             context.stats().lost("unroutable");
         }
-        CompletableFuture.allOf(copies.toArray(new CompletableFuture<?>[0]))
-                .whenComplete((done, error) -> unstore(due));
+        return CompletableFuture.allOf(copies.toArray(new CompletableFuture<?>[0]))
+                .handle((done, error) -> {
+                    unstore(due);
+                    return null;
+                });
     }
 
     private void unstore(Due due) {
