@@ -60,7 +60,7 @@ public final class DelayedMessages implements Queue {
     private final QueueContext context;
     private final BiFunction<Exchange, Message, List<Queue>> router;
     private final ReentrantLock lock = new ReentrantLock();
-    private final PriorityQueue<PendingMessage> pending = new PriorityQueue<>(PendingMessage.DUE_ORDER);
+    private final PriorityQueue<PendingMessage> pending = new PriorityQueue<>();
     private Exchange exchange;
     /** The stream of its stored records: the exchange's store key; 0 when it stores nothing. */
     private long storeKey;
