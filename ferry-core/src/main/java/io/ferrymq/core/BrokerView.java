@@ -94,8 +94,12 @@ public interface BrokerView {
                            String routingKey, Map<String, Object> arguments) {
     }
 
-    /** One exchange as declared. */
+    /**
+     * One exchange as declared.
+     *
+     * @param messagesDelayed the messages a delayed exchange holds until due; -1 for other exchanges
+     */
     record ExchangeSnapshot(String vhost, String name, String type, boolean durable, boolean autoDelete,
-                            boolean internal, Map<String, Object> arguments) {
+                            boolean internal, Map<String, Object> arguments, long messagesDelayed) {
     }
 }

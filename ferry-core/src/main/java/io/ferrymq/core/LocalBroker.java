@@ -328,8 +328,8 @@ public final class LocalBroker implements Broker, BrokerView, BrokerAdmin {
         List<ExchangeSnapshot> all = new ArrayList<>();
         for (VirtualHost host : vhosts.all()) {
             for (Exchange x : host.exchanges()) {
-                all.add(new ExchangeSnapshot(x.vhost(), x.name(), x.type().wireName(), x.durable(), x.autoDelete(),
-                        x.internal(), x.arguments()));
+                all.add(new ExchangeSnapshot(x.vhost(), x.name(), x.typeName(), x.durable(), x.autoDelete(),
+                        x.internal(), x.arguments(), x.delayed() == null ? -1 : x.delayed().pendingCount()));
             }
         }
         return all;

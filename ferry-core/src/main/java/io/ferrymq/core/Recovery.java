@@ -5,6 +5,7 @@ import io.ferrymq.core.exchange.Exchange;
 import io.ferrymq.core.persist.BrokerRecords;
 import io.ferrymq.core.persist.Persistence;
 import io.ferrymq.core.persist.RecoveryHandler;
+import io.ferrymq.core.queue.DeliveryState;
 import io.ferrymq.core.queue.Queue;
 import io.ferrymq.core.vhost.VirtualHost;
 import io.ferrymq.core.vhost.VirtualHostInfo;
@@ -38,6 +39,8 @@ final class Recovery implements RecoveryHandler {
     private final Map<Long, Queue> queues = new HashMap<>();
     /** Deduplication windows by their stream ({@code -ownerKey}). */
     private final Map<Long, Deduplicator> windows = new HashMap<>();
+    /** Delayed exchanges by their stream (their key): their pending messages are entries of it. */
+    private final Map<Long, Exchange> delayedExchanges = new HashMap<>();
     /** Removals found while the store replays, done once it is open. */
     private final List<Runnable> cleanUp = new ArrayList<>();
     private boolean topologyRestored;
@@ -89,6 +92,11 @@ final class Recovery implements RecoveryHandler {
             restoreKey(stream, entry, address, payload);
             return;
         }
+        Exchange delayed = delayedExchanges.get(stream);
+        if (delayed != null) {
+            restoreDelayed(delayed, stream, entry, address, payload);
+            return;
+        }
         Queue queue = queues.get(stream);
         if (queue == null) {
             orphans++;
@@ -96,11 +104,27 @@ final class Recovery implements RecoveryHandler {
             return;
         }
         try {
+            if (DeliveryState.isDeliveryState(payload)) {
+                queue.restoreDeliveryState(entry, address, payload);
+                return;
+            }
             queue.restore(entry, address, BrokerRecords.readMessageSummary(payload));
             restored++;
         } catch (RuntimeException e) {
             LOG.error("store: message {} of {} cannot be read and is dropped: {}", entry,
                     queue.settings().describe(), e.getMessage());
+            cleanUp.add(() -> persistence.delete(stream, entry, CompletableFuture.completedFuture(address)));
+        }
+    }
+
+    /** A message a delayed exchange held: pending again, its body left in the store. */
+    private void restoreDelayed(Exchange exchange, long stream, long entry, long address, ByteBuffer payload) {
+        try {
+            exchange.delayed().restore(entry, address, payload);
+            restored++;
+        } catch (RuntimeException e) {
+            LOG.error("store: delayed message {} of {} cannot be read and is dropped: {}", entry, exchange,
+                    e.getMessage());
             cleanUp.add(() -> persistence.delete(stream, entry, CompletableFuture.completedFuture(address)));
         }
     }
@@ -125,6 +149,9 @@ final class Recovery implements RecoveryHandler {
     public void end() {
         restoreTopology();
         cleanUp.forEach(Runnable::run);
+        queues.values().forEach(Queue::restored);
+        // the store is open now: messages that fell due while the broker was down leave at once
+        delayedExchanges.values().forEach(exchange -> exchange.delayed().start(exchange));
         if (orphans > 0) {
             LOG.warn("store: {} message(s) and deduplication key(s) of deleted queues and exchanges removed",
                     orphans);
@@ -148,6 +175,9 @@ final class Recovery implements RecoveryHandler {
                 Exchange restored = host(exchange.vhost()).restoreExchange(record.key(), exchange);
                 if (restored.deduplicator() != null) {
                     windows.put(-record.key(), restored.deduplicator());
+                }
+                if (restored.delayed() != null) {
+                    delayedExchanges.put(record.key(), restored);
                 }
             } catch (RuntimeException e) {
                 drop(record, "exchange: " + e.getMessage());

@@ -108,8 +108,13 @@ final class ExchangesResource {
     }
 
     static Map<String, Object> describe(BrokerView.ExchangeSnapshot x) {
-        return obj("name", x.name(), "vhost", x.vhost(), "type", x.type(), "durable", x.durable(),
-                "auto_delete", x.autoDelete(), "internal", x.internal(), "arguments", JsonValues.json(x.arguments()),
-                "user_who_performed_action", "");
+        Map<String, Object> described = obj("name", x.name(), "vhost", x.vhost(), "type", x.type(), "durable",
+                x.durable(), "auto_delete", x.autoDelete(), "internal", x.internal(), "arguments",
+                JsonValues.json(x.arguments()), "user_who_performed_action", "");
+        if (x.messagesDelayed() >= 0) {
+            // as RabbitMQ's delayed-message plugin shows it
+            described.put("messages_delayed", x.messagesDelayed());
+        }
+        return described;
     }
 }

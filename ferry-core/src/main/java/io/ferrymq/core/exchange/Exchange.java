@@ -1,6 +1,8 @@
 package io.ferrymq.core.exchange;
 
 import io.ferrymq.core.dedup.Deduplicator;
+import io.ferrymq.core.delay.DelayedMessages;
+import io.ferrymq.core.delay.DelayedType;
 
 import java.util.Map;
 
@@ -21,6 +23,7 @@ public final class Exchange {
     private final String alternateExchange;
     private final Bindings bindings;
     private final Deduplicator deduplicator;
+    private final DelayedMessages delayed;
 
     /**
      * @param alternateExchange where messages go that match no binding of this exchange, or null
@@ -30,6 +33,20 @@ public final class Exchange {
     public Exchange(String vhost, String name, ExchangeType type, boolean durable, boolean autoDelete,
                     boolean internal, Map<String, Object> arguments, String alternateExchange, Bindings bindings,
                     Deduplicator deduplicator) {
+        this(vhost, name, type, durable, autoDelete, internal, arguments, alternateExchange, bindings, deduplicator,
+                null);
+    }
+
+    /**
+     * An exchange that may be delayed.
+     *
+     * @param type    for a delayed exchange, the type that routes its messages when they are due
+     * @param delayed the messages a delayed exchange ({@code x-delayed-message}) holds, or null
+     */
+    public Exchange(String vhost, String name, ExchangeType type, boolean durable, boolean autoDelete,
+                    boolean internal, Map<String, Object> arguments, String alternateExchange, Bindings bindings,
+                    Deduplicator deduplicator, DelayedMessages delayed) {
+        this.delayed = delayed;
         this.vhost = vhost;
         this.name = name;
         this.type = type;
@@ -82,6 +99,16 @@ public final class Exchange {
     /** The deduplication window: a message whose key it holds is confirmed but not routed at all (G4); or null. */
     public Deduplicator deduplicator() {
         return deduplicator;
+    }
+
+    /** The messages this delayed exchange holds until due, or null when it is no delayed exchange. */
+    public DelayedMessages delayed() {
+        return delayed;
+    }
+
+    /** The type as declared: {@code x-delayed-message} for a delayed exchange, else {@link #type()}'s name. */
+    public String typeName() {
+        return delayed != null ? DelayedType.NAME : type.wireName();
     }
 
     /** The default exchange "" routes to the queue named by the routing key; it takes no bindings. */

@@ -328,7 +328,7 @@ public final class BrokerRecords {
 
     /** A record that cannot be decoded. */
     public static final class BadRecordException extends RuntimeException {
-        BadRecordException(String message) {
+        public BadRecordException(String message) {
             super(message);
         }
     }

@@ -34,6 +34,7 @@ import io.ferrymq.core.trace.Tracer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -87,6 +88,8 @@ public final class ClassicQueue implements Queue {
     private final CreditGate credit = id -> consumers.get(id).tryReserve();
     /** The deduplication window ({@code x-message-deduplication}), or null. */
     private final Deduplicator dedup;
+    /** Delivery counts and retry due times that must survive a restart; under the lock. */
+    private final DeliveryStates deliveryStates;
     private QueueConsumer exclusiveConsumer;
     /** See {@link #storeKey()}; written before the queue is published, read under the lock. */
     private long storeKey;
@@ -110,6 +113,7 @@ public final class ClassicQueue implements Queue {
         this.lastUsed = now();
         DedupSettings dedupSettings = DedupSettings.parse(settings.arguments(), settings.describe());
         this.dedup = dedupSettings == null ? null : new Deduplicator(dedupSettings, context.persistence());
+        this.deliveryStates = new DeliveryStates(context.persistence());
     }
 
     /** Arms the idle-expiry timer; called once the queue is built. */
@@ -264,6 +268,9 @@ public final class ClassicQueue implements Queue {
         return locked(() -> {
             QueueEntry entry = machine.unacked(deliveryId);
             CompletableFuture<Long> stored = entry == null ? null : entry.detachStored();
+            if (stored != null) {
+                deliveryStates.gone(storeKey, entry.sequence());
+            }
             return stored == null ? null : new StoredChange.Delete(storeKey, entry.sequence(), stored);
         });
     }
@@ -299,6 +306,26 @@ public final class ClassicQueue implements Queue {
         locked(() -> {
             machine.apply(new Restore(sequence, address, stored.bodySize(), 1, stored.expiration(), stored.priority(),
                     stored.groupId(), now()), effects);
+            return null;
+        });
+    }
+
+    @Override
+    public void restoreDeliveryState(long entry, long address, ByteBuffer record) {
+        locked(() -> {
+            deliveryStates.restore(entry, address, record);
+            return null;
+        });
+    }
+
+    @Override
+    public void restored() {
+        locked(() -> {
+            Map<Long, DeliveryState> states = deliveryStates.restored();
+            if (!states.isEmpty()) {
+                run(new QueueCommand.RestoreDeliveries(states, now()));
+            }
+            deliveryStates.finishRestore(storeKey, states.keySet());
             return null;
         });
     }
@@ -383,11 +410,34 @@ public final class ClassicQueue implements Queue {
                     traceSettle(deliveryIds, op);
                 }
                 machine.reportRequeues(tracing);
-                run(new Settle(deliveryIds, op, now()));
+                long now = now();
+                List<QueueEntry> failing = op == SettleOp.REQUEUE && storeKey != 0 ? failing(deliveryIds) : null;
+                long[] readyAt = failing == null ? null : new long[failing.size()];
+                for (int i = 0; readyAt != null && i < readyAt.length; i++) {
+                    readyAt[i] = machine.readyAtAfterFailure(failing.get(i), now);
+                }
+                run(new Settle(deliveryIds, op, now));
+                for (int i = 0; readyAt != null && i < readyAt.length; i++) {
+                    if (readyAt[i] != QueueMachine.DROPPED) {
+                        deliveryStates.failed(storeKey, failing.get(i), readyAt[i]);
+                    }
+                }
                 dispatchLocked();
             }
             return null;
         });
+    }
+
+    /** Under the lock: the stored unacknowledged entries of these deliveries, whose state a failure changes. */
+    private List<QueueEntry> failing(long[] deliveryIds) {
+        List<QueueEntry> failing = new ArrayList<>(deliveryIds.length);
+        for (long id : deliveryIds) {
+            QueueEntry entry = machine.unacked(id);
+            if (entry != null && entry.stored() != null) {
+                failing.add(entry);
+            }
+        }
+        return failing;
     }
 
     @Override
@@ -690,6 +740,7 @@ public final class ClassicQueue implements Queue {
     private void unstore(QueueEntry entry) {
         if (entry.stored() != null) {
             context.persistence().delete(storeKey, entry.sequence(), entry.stored());
+            deliveryStates.gone(storeKey, entry.sequence());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.ferrymq.core.queue;
 
 import java.util.function.Consumer;
+import java.util.function.LongPredicate;
 import java.util.function.Predicate;
 
 /**
@@ -261,6 +262,38 @@ final class EntryFifo {
             if (entry == null) {
                 addLastPaged(from.sequence[i], from.address[i], from.size[i], from.deliveries[i], from.groupAt(i));
             } else if (!dead.test(entry)) {
+                addLast(entry);
+            }
+            pos++;
+            if (pos == from.end()) {
+                from = from.next;
+            }
+        }
+    }
+
+    /**
+     * Takes out the entries whose sequence {@code wanted} accepts (paged ones as entries without their body, tombstones
+     * left alone), handing each to {@code taken} in order; the others keep their order.
+     */
+    void takeOut(LongPredicate wanted, Consumer<QueueEntry> taken) {
+        Chunk from = head;
+        long pos = headPos;
+        long end = tailPos;
+        clear();
+        while (pos < end) {
+            int i = (int) (pos - from.base);
+            QueueEntry entry = from.resident[i];
+            if (entry == null) {
+                if (wanted.test(from.sequence[i])) {
+                    taken.accept(QueueEntry.paged(from.sequence[i], from.address[i], from.size[i],
+                            from.deliveries[i], Expiry.NEVER, level, from.groupAt(i)));
+                } else {
+                    addLastPaged(from.sequence[i], from.address[i], from.size[i], from.deliveries[i],
+                            from.groupAt(i));
+                }
+            } else if (entry.ready && wanted.test(entry.sequence())) {
+                taken.accept(entry);
+            } else {
                 addLast(entry);
             }
             pos++;

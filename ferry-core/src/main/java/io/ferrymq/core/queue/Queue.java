@@ -115,6 +115,18 @@ public interface Queue {
     }
 
     /**
+     * At start: the stored delivery state ({@link DeliveryState}) of one of its messages, found while the store
+     * replays (before or after the message itself).
+     */
+    default void restoreDeliveryState(long entry, long address, java.nio.ByteBuffer record) {
+        throw new UnsupportedOperationException("queue type of " + settings().describe() + " stores no delivery state");
+    }
+
+    /** At start, once the store is open and every message is back: restored delivery states take effect. */
+    default void restored() {
+    }
+
+    /**
      * Adds a consumer and starts delivering to it.
      *
      * @throws BrokerException ACCESS_REFUSED when an exclusive consumer is in the way, NOT_FOUND

@@ -32,6 +32,15 @@ public sealed interface QueueCommand {
     }
 
     /**
+     * At the end of recovery: the restored entries whose delivery state was stored apart ({@link DeliveryStates})
+     * get their delivery counts back, plus one for a delivery that may have happened after the state was written;
+     * one whose retry was still due at {@code now} waits for it again, with its count as stored. The machine removes
+     * from {@code states} (mutable) each state it applied: what is left found no message.
+     */
+    record RestoreDeliveries(java.util.Map<Long, DeliveryState> states, long now) implements QueueCommand {
+    }
+
+    /**
      * Time passed: expires what is due, wherever it sits, and makes ready what waited for a retry. The runner sends
      * it at {@link QueueMachine#nextDeadline()}.
      */

@@ -173,6 +173,11 @@ public final class QueueEntry {
         deliveryCount++;
     }
 
+    /** At start: the deliveries its stored delivery state counted (see {@link DeliveryStates}). */
+    void restoreDeliveryCount(int count) {
+        deliveryCount = count;
+    }
+
     /** A delivery was handed back before it reached the consumer: it does not count. */
     void undelivered() {
         deliveryCount--;

@@ -20,6 +20,7 @@ import io.ferrymq.core.queue.QueueEffect.Refused;
 
 import io.ferrymq.core.queue.MessageGroups.Group;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -138,6 +139,8 @@ public final class QueueMachine {
             nextSequence = Math.max(nextSequence, restore.sequence() + 1);
             messageBytes += restore.size();
             lastEnqueued = null;
+        } else if (command instanceof QueueCommand.RestoreDeliveries restore) {
+            restoreDeliveries(restore.states(), restore.now(), effects);
         } else if (command instanceof Dispatch dispatch) {
             dispatchCutShort = dispatch(consumerPicker(dispatch.credit()), DISPATCH_BATCH, dispatch.now(), effects);
         } else if (command instanceof Tick tick) {
@@ -463,22 +466,58 @@ public final class QueueMachine {
      * leaves; with a retry delay it waits; otherwise it is ready again at its place.
      */
     private void failed(QueueEntry entry, long now, List<QueueEffect> effects) {
-        if (arguments.deliveryLimit() != QueueArguments.NONE && entry.deliveryCount() > arguments.deliveryLimit()) {
+        long readyAt = readyAtAfterFailure(entry, now);
+        if (readyAt == DROPPED) {
             drop(entry, DropReason.DELIVERY_LIMIT, effects);
-        } else if (arguments.retries()) {
-            if (groups != null && groups.of(entry) != null) {
-                groups.of(entry).waiting++;
-            }
-            long dueAt = now + RetrySchedule.delayAfter(arguments, entry.deliveryCount());
-            waiting.add(new Waiting(dueAt, entry));
+        } else if (readyAt > now) {
+            waitForRetry(entry, readyAt);
             if (reportRequeues) {
-                effects.add(new QueueEffect.Requeued(entry, dueAt));
+                effects.add(new QueueEffect.Requeued(entry, readyAt));
             }
         } else {
             if (reportRequeues) {
                 effects.add(new QueueEffect.Requeued(entry, -1));
             }
             putBack(entry, now, effects);
+        }
+    }
+
+    /** {@link #readyAtAfterFailure}: the failure takes the entry over its delivery limit. */
+    public static final long DROPPED = -1;
+
+    /**
+     * When an unacknowledged entry whose delivery fails at {@code now} is ready again: {@code now}, or later with a
+     * retry delay; {@link #DROPPED} when the failure takes it over its delivery limit.
+     */
+    public long readyAtAfterFailure(QueueEntry entry, long now) {
+        if (arguments.deliveryLimit() != QueueArguments.NONE && entry.deliveryCount() > arguments.deliveryLimit()) {
+            return DROPPED;
+        }
+        return arguments.retries() ? now + RetrySchedule.delayAfter(arguments, entry.deliveryCount()) : now;
+    }
+
+    private void waitForRetry(QueueEntry entry, long readyAt) {
+        if (groups != null && groups.of(entry) != null) {
+            groups.of(entry).waiting++;
+        }
+        waiting.add(new Waiting(readyAt, entry));
+    }
+
+    private void restoreDeliveries(Map<Long, DeliveryState> states, long now, List<QueueEffect> effects) {
+        List<QueueEntry> taken = new ArrayList<>();
+        ready.takeOut(states::containsKey, taken::add);
+        for (QueueEntry entry : taken) {
+            if (entry.expiresAt() != Expiry.NEVER) {
+                expiring.remove(entry);
+            }
+            DeliveryState state = states.remove(entry.sequence());
+            boolean waits = state.readyAt() > now;
+            entry.restoreDeliveryCount(state.deliveryCount() + (waits ? 0 : 1));
+            if (waits) {
+                waitForRetry(entry, state.readyAt());
+            } else {
+                putBack(entry, now, effects);
+            }
         }
     }
 

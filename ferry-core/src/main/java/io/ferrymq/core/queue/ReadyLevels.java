@@ -2,6 +2,7 @@ package io.ferrymq.core.queue;
 
 import java.util.Arrays;
 import java.util.function.Consumer;
+import java.util.function.LongPredicate;
 
 /**
  * Ready entries by priority level: one {@link ReadyList} per level actually used, created when a first entry of
@@ -79,6 +80,15 @@ final class ReadyLevels {
     QueueEntry moveHeadTo(ReadyLevels target) {
         ReadyList top = highest();
         return top.moveHeadTo(target.level(top.level()));
+    }
+
+    /** See {@link ReadyList#takeOut}, on every level. */
+    void takeOut(LongPredicate wanted, Consumer<QueueEntry> action) {
+        for (ReadyList list : levels) {
+            if (list != null) {
+                list.takeOut(wanted, action);
+            }
+        }
     }
 
     /** Takes a ready entry out wherever it sits. */

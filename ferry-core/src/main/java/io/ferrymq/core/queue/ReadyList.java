@@ -1,8 +1,11 @@
 package io.ferrymq.core.queue;
 
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.PriorityQueue;
 import java.util.function.Consumer;
+import java.util.function.LongPredicate;
 
 /**
  * The ready messages of one priority level of a queue (or of one parked message group) in FIFO order by enqueue
@@ -170,6 +173,26 @@ final class ReadyList {
             fresh.removeIf(e -> !e.ready);
             requeued.removeIf(e -> !e.ready);
             tombstones = 0;
+        }
+    }
+
+    /**
+     * Takes out the ready entries whose sequence {@code wanted} accepts, paged ones as entries without their body
+     * (recovery: their delivery state was stored apart), and hands them to {@code action}; they are no longer ready.
+     */
+    void takeOut(LongPredicate wanted, Consumer<QueueEntry> action) {
+        List<QueueEntry> out = new ArrayList<>();
+        fresh.takeOut(wanted, out::add);
+        requeued.removeIf(entry -> {
+            if (entry.ready && wanted.test(entry.sequence())) {
+                out.add(entry);
+                return true;
+            }
+            return false;
+        });
+        for (QueueEntry entry : out) {
+            taken(entry);
+            action.accept(entry);
         }
     }
 

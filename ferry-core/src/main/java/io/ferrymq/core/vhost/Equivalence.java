@@ -4,6 +4,7 @@ import io.ferrymq.core.BrokerException;
 import io.ferrymq.core.Condition;
 import io.ferrymq.core.ExchangeDeclaration;
 import io.ferrymq.core.QueueDeclaration;
+import io.ferrymq.core.delay.DelayedType;
 import io.ferrymq.core.exchange.Exchange;
 import io.ferrymq.core.exchange.ExchangeType;
 import io.ferrymq.core.exchange.FieldEquality;
@@ -26,10 +27,16 @@ final class Equivalence {
     private Equivalence() {
     }
 
-    static void exchange(Exchange existing, ExchangeType type, ExchangeDeclaration declared, String alternate) {
+    static void exchange(Exchange existing, ExchangeType type, boolean delayed, ExchangeDeclaration declared,
+                         String alternate) {
         String what = existing.describe();
-        field("type", what, "'" + type.wireName() + "'", "'" + existing.type().wireName() + "'",
-                type == existing.type());
+        String typeName = delayed ? DelayedType.NAME : type.wireName();
+        field("type", what, "'" + typeName + "'", "'" + existing.typeName() + "'",
+                typeName.equals(existing.typeName()));
+        if (delayed) {
+            field(DelayedType.ARGUMENT, what, "'" + type.wireName() + "'", "'" + existing.type().wireName() + "'",
+                    type == existing.type());
+        }
         field("durable", what, declared.durable(), existing.durable());
         field("auto_delete", what, declared.autoDelete(), existing.autoDelete());
         field("internal", what, declared.internal(), existing.internal());

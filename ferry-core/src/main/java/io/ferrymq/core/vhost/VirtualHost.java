@@ -11,6 +11,9 @@ import io.ferrymq.core.dedup.DedupSettings;
 import io.ferrymq.core.dedup.Deduplicator;
 import io.ferrymq.core.exchange.Binding;
 import io.ferrymq.core.exchange.Destination;
+import io.ferrymq.core.delay.DelayHeader;
+import io.ferrymq.core.delay.DelayedMessages;
+import io.ferrymq.core.delay.DelayedType;
 import io.ferrymq.core.exchange.Exchange;
 import io.ferrymq.core.exchange.ExchangeType;
 import io.ferrymq.core.exchange.FieldEquality;
@@ -120,26 +123,31 @@ public final class VirtualHost {
         if (declaration.passive()) {
             return exchange(exchange);
         }
-        ExchangeType type = ExchangeType.byName(declaration.type()).orElseThrow(() -> new BrokerException(
-                Condition.COMMAND_INVALID, "invalid exchange type '" + declaration.type() + "' for exchange '"
-                + exchange + "' in vhost '" + name + "': use direct, fanout, topic or headers"));
+        Map<String, Object> arguments = declaration.arguments() == null ? Map.of() : declaration.arguments();
+        boolean delayed = DelayedType.isDelayed(declaration.type());
+        ExchangeType type = delayed
+                ? DelayedType.routingType(arguments, "exchange '" + exchange + "' in vhost '" + name + "'")
+                : ExchangeType.byName(declaration.type()).orElseThrow(() -> new BrokerException(
+                        Condition.COMMAND_INVALID, "invalid exchange type '" + declaration.type() + "' for exchange '"
+                        + exchange + "' in vhost '" + name + "': use direct, fanout, topic, headers or "
+                        + DelayedType.NAME));
         if (exchange.isEmpty()) {
             throw defaultExchangeRefused();
         }
         String alternate = alternateExchange(declaration);
-        Map<String, Object> arguments = declaration.arguments() == null ? Map.of() : declaration.arguments();
         DedupSettings dedup = DedupSettings.parse(arguments, "exchange '" + exchange + "' in vhost '" + name + "'");
         topology.writeLock().lock();
         try {
             Exchange existing = exchanges.get(exchange);
             if (existing != null) {
-                Equivalence.exchange(existing, type, declaration, alternate);
+                Equivalence.exchange(existing, type, delayed, declaration, alternate);
                 return existing;
             }
             Names.checkNotReserved("exchange", exchange, name);
             Exchange created = new Exchange(name, exchange, type, declaration.durable(), declaration.autoDelete(),
                     declaration.internal(), declaration.arguments(), alternate, type.newBindings(),
-                    dedup == null ? null : new Deduplicator(dedup, persistence));
+                    dedup == null ? null : new Deduplicator(dedup, persistence),
+                    delayed ? new DelayedMessages(name, exchange, queueContext, this::route) : null);
             exchanges.put(exchange, created);
             if (created.durable() && persistence.durable()) {
                 long key = persistence.newKey();
@@ -147,8 +155,14 @@ public final class VirtualHost {
                 if (created.deduplicator() != null) {
                     created.deduplicator().storeAs(key);
                 }
+                if (created.delayed() != null) {
+                    created.delayed().storeAs(key);
+                }
                 write(persistence.put(key, BrokerRecords.exchange(new BrokerRecords.ExchangeRecord(name, exchange,
-                        type.wireName(), true, created.autoDelete(), created.internal(), created.arguments()))));
+                        created.typeName(), true, created.autoDelete(), created.internal(), created.arguments()))));
+            }
+            if (created.delayed() != null) {
+                created.delayed().start(created);
             }
             return created;
         } finally {
@@ -440,6 +454,11 @@ public final class VirtualHost {
             work.add(exchange);
             while (!work.isEmpty()) {
                 Exchange next = work.poll();
+                if (next.delayed() != null && DelayHeader.delayOf(message) > 0) {
+                    // held until due, then routed from this exchange (see DelayedMessages)
+                    targets.add(next.delayed());
+                    continue;
+                }
                 matched.clear();
                 next.bindings().match(message, matched);
                 if (matched.isEmpty() && next.alternateExchange() != null) {
@@ -507,6 +526,9 @@ public final class VirtualHost {
         }
         if (exchange.deduplicator() != null) {
             exchange.deduplicator().clear();
+        }
+        if (exchange.delayed() != null) {
+            exchange.delayed().delete(false, false);
         }
     }
 
@@ -584,8 +606,10 @@ public final class VirtualHost {
 
     /** At start, before any client: an exchange recovered from the store under {@code key}. */
     public Exchange restoreExchange(long key, BrokerRecords.ExchangeRecord record) {
-        ExchangeType type = ExchangeType.byName(record.type()).orElseThrow(() -> new IllegalArgumentException(
-                "unknown exchange type '" + record.type() + "'"));
+        boolean delayed = DelayedType.isDelayed(record.type());
+        ExchangeType type = delayed ? DelayedType.routingType(record.arguments(), "exchange '" + record.name() + "'")
+                : ExchangeType.byName(record.type()).orElseThrow(() -> new IllegalArgumentException(
+                        "unknown exchange type '" + record.type() + "'"));
         Object alternateValue = record.arguments().get("alternate-exchange");
         String alternate = alternateValue == null ? null : FieldValues.asString(alternateValue).orElse(null);
         topology.writeLock().lock();
@@ -596,11 +620,16 @@ public final class VirtualHost {
             DedupSettings dedup = DedupSettings.parse(record.arguments(), "exchange '" + record.name() + "'");
             Exchange exchange = new Exchange(name, record.name(), type, true, record.autoDelete(), record.internal(),
                     record.arguments(), alternate, type.newBindings(),
-                    dedup == null ? null : new Deduplicator(dedup, persistence));
+                    dedup == null ? null : new Deduplicator(dedup, persistence),
+                    delayed ? new DelayedMessages(name, record.name(), queueContext, this::route) : null);
             exchanges.put(record.name(), exchange);
             exchangeKeys.put(exchange, key);
             if (exchange.deduplicator() != null) {
                 exchange.deduplicator().storeAs(key);
+            }
+            if (exchange.delayed() != null) {
+                // its timer waits for the end of recovery (DelayedMessages#start)
+                exchange.delayed().storeAs(key);
             }
             return exchange;
         } finally {

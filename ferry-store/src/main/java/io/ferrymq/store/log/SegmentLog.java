@@ -39,6 +39,8 @@ public final class SegmentLog implements Log {
     private final StoreConfig config;
     private final ConcurrentSkipListMap<Long, Segment> segments;
     private final RecordCache cache;
+    /** Whether a cache miss continues a recent read (read ahead) or lands at a random place (read the record). */
+    private final ReadPattern readPattern = new ReadPattern(READ_AHEAD_BYTES);
     /** End of the highest damaged segment file removed at open: new segments start at or after it. */
     private final long damagedEnd;
     private volatile GroupCommitWriter writer;
@@ -251,7 +253,14 @@ public final class SegmentLog implements Log {
             }
         }
         if (cache != null) {
-            return readAhead(address);
+            if (readPattern.continues(address)) {
+                return readAhead(address);
+            }
+            // a read at a random place: just the record (the next one there will read ahead)
+            LogRecord record = readRecord(address, Integer.MAX_VALUE, true);
+            cache.put(record);
+            readPattern.ended(address + record.size());
+            return record;
         }
         return readRecord(address, Integer.MAX_VALUE, true);
     }
@@ -259,7 +268,8 @@ public final class SegmentLog implements Log {
     /**
      * Reads the record at {@code address} and, in the same read, the whole records after it within
      * {@value #READ_AHEAD_BYTES} bytes, caching each one that passes its checksum: a consumer draining a backlog
-     * reads its messages in address order, so one read serves the next few dozen. A damaged record after the one
+     * reads its messages in address order, so one read serves the next few dozen. Only for a read that continues a
+     * recent one ({@link ReadPattern}): the first read of a drain reads just its record. A damaged record after the one
      * asked for only ends the read-ahead.
      */
     private LogRecord readAhead(long address) {
@@ -305,6 +315,7 @@ public final class SegmentLog implements Log {
             cache.put(record);
             at += FramedRecord.HEADER_BYTES + length;
         }
+        readPattern.ended(address + at);
         return wanted;
     }
 
