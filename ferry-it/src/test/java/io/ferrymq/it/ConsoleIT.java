@@ -96,11 +96,16 @@ class ConsoleIT extends WithChannel {
             chromium.eval("location.hash = '#queues'; true");
             chromium.waitFor("(document.getElementById('queues-table') || {textContent: ''}).textContent.includes("
                     + js(queue) + ")", "the queue in the queues table");
+            // the rates come from the queue's own publish/deliver/ack counters, not from its depth
+            chromium.waitFor("parseFloat((document.getElementById(" + js("queue-publish:%2F/" + queue)
+                    + ") || {}).textContent) > 0", "the queue's incoming rate in the queues table");
             chromium.screenshot(SCREENSHOTS.resolve("queues.png"));
 
             chromium.eval("location.hash = '#queue/%2F/" + queue + "'; true");
-            chromium.waitFor("parseFloat((document.getElementById('queue-rate') || {}).textContent) > 0",
-                    "the queue's depth growing, live");
+            chromium.waitFor("parseFloat((document.getElementById('queue-rate-publish') || {}).textContent) > 0",
+                    "the queue's publish rate, live");
+            assertThat(chromium.text("#queue-rate-deliver")).isEqualTo("0.0/s"); // nobody consumes
+            chromium.waitFor("document.getElementById('queue-rate-chart').width > 0", "the queue's rate chart");
             chromium.screenshot(SCREENSHOTS.resolve("queue-live-rate.png"));
         } finally {
             load.shutdownNow();

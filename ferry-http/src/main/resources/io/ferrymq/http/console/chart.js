@@ -1,5 +1,5 @@
 // A small line chart on a <canvas>: a rolling window of samples for a few series, drawn without any library.
-// Used by console.js for the overview's message rates and a queue's depth.
+// Used by console.js for the overview's message rates and a queue's rates and depth.
 "use strict";
 
 class FerryChart {

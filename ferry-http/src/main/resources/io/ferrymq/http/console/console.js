@@ -192,8 +192,7 @@ function overviewView(main) {
   return {
     async refresh() {
       const o = await api("GET", "/api/overview");
-      const s = o.message_stats || {};
-      const r = rates({ publish: s.publish || 0, deliver: s.deliver_get || 0, ack: s.ack || 0 });
+      const r = rates(messageTotals(o.message_stats));
       chart.push([r.publish, r.deliver, r.ack]);
       const t = o.object_totals || {}, q = o.queue_totals || {};
       cards.replaceChildren(
@@ -207,18 +206,30 @@ function overviewView(main) {
   };
 }
 
-/** Queue depth change per second between polls, by "vhost\u0000name". */
-function depthRater() {
-  let last = null;
+/** The publish, deliver/get and ack totals of the API's message_stats (of the broker or of one queue). */
+function messageTotals(stats) {
+  const s = stats || {};
+  return { publish: s.publish || 0, deliver: s.deliver_get || 0, ack: s.ack || 0 };
+}
+
+const queueKey = q => q.vhost + "\u0000" + q.name;
+
+/**
+ * Each queue's publish, deliver/get and ack rates between polls, by queueKey, from the totals in its message_stats
+ * (computed like the overview's, so the two agree; a queue seen for the first time reads 0 until the next poll).
+ */
+function queueRater() {
+  let raters = new Map();
   return (queues) => {
-    const now = performance.now();
+    const next = new Map();
     const rates = {};
     for (const q of queues) {
-      const key = q.vhost + "\u0000" + q.name;
-      const before = last ? last.depth[key] : undefined;
-      rates[key] = before === undefined ? 0 : (q.messages - before) / ((now - last.time) / 1000);
+      const key = queueKey(q);
+      const rate = raters.get(key) || rater();
+      next.set(key, rate);
+      rates[key] = rate(messageTotals(q.message_stats));
     }
-    last = { time: now, depth: Object.fromEntries(queues.map(q => [q.vhost + "\u0000" + q.name, q.messages])) };
+    raters = next; // forget deleted queues
     return rates;
   };
 }
@@ -230,11 +241,12 @@ function queueLink(vhost, name) {
 function queuesView(main) {
   const holder = el("div");
   main.append(el("h2", {}, "Queues"), holder);
-  const rates = depthRater();
+  const rates = queueRater();
   return {
     async refresh() {
       const queues = await api("GET", "/api/queues");
       const r = rates(queues);
+      const rateId = (what, q) => "queue-" + what + ":" + enc(q.vhost) + "/" + enc(q.name); // as in #queue/...
       holder.replaceChildren(table("queues-table", [
         { title: "Vhost", value: q => q.vhost },
         { title: "Name", value: q => queueLink(q.vhost, q.name) },
@@ -243,7 +255,10 @@ function queuesView(main) {
         { title: "Ready", num: true, value: q => q.messages_ready },
         { title: "Unacked", num: true, value: q => q.messages_unacknowledged },
         { title: "Consumers", num: true, value: q => q.consumers },
-        { title: "Depth change", num: true, value: q => fmtRate(r[q.vhost + "\u0000" + q.name]) },
+        { title: "Incoming", num: true, value: q => fmtRate(r[queueKey(q)].publish), id: q => rateId("publish", q) },
+        { title: "Deliver/get", num: true, value: q => fmtRate(r[queueKey(q)].deliver),
+          id: q => rateId("deliver", q) },
+        { title: "Ack", num: true, value: q => fmtRate(r[queueKey(q)].ack), id: q => rateId("ack", q) },
       ], queues, "No queues yet."));
     },
   };
@@ -251,7 +266,8 @@ function queuesView(main) {
 
 function queueView(main, [vhost, name]) {
   const cards = el("div", { class: "cards" });
-  const canvas = el("canvas", { class: "chart", id: "queue-chart", width: 900, height: 220 });
+  const rateCanvas = el("canvas", { class: "chart", id: "queue-rate-chart", width: 900, height: 220 });
+  const depthCanvas = el("canvas", { class: "chart", id: "queue-depth-chart", width: 900, height: 220 });
   const messages = el("div", { id: "messages" });
   const count = el("input", { id: "get-count", type: "number", value: 10, min: 1, size: 4 });
   const ackmode = el("select", { id: "get-ackmode" },
@@ -267,7 +283,7 @@ function queueView(main, [vhost, name]) {
 
   main.append(
     el("h2", {}, "Queue ", el("span", { id: "queue-name" }, name), el("span", { class: "muted" }, " in vhost " + vhost)),
-    cards, el("h3", {}, "Depth"), canvas,
+    cards, el("h3", {}, "Message rates"), rateCanvas, el("h3", {}, "Depth"), depthCanvas,
     el("h3", {}, "Get messages"),
     el("form", { class: "inline", id: "get-form", onsubmit: e => { e.preventDefault(); getMessages(); } },
       el("label", {}, "Count", count), el("label", {}, "Mode", ackmode),
@@ -282,8 +298,11 @@ function queueView(main, [vhost, name]) {
     el("p", {}, el("button", { id: "purge-submit", class: "danger", type: "button", onclick: purge }, "Purge ready messages"),
       " ", purgeResult));
 
-  const chart = new FerryChart(canvas, [{ name: "ready", color: "#1f77b4" }, { name: "unacked", color: "#d62728" }]);
-  const rates = depthRater();
+  const rateChart = new FerryChart(rateCanvas, [
+    { name: "publish", color: "#1f77b4" }, { name: "deliver/get", color: "#2ca02c" }, { name: "ack", color: "#ff7f0e" }]);
+  const depthChart = new FerryChart(depthCanvas, [
+    { name: "ready", color: "#1f77b4" }, { name: "unacked", color: "#d62728" }]);
+  const rates = rater();
 
   async function getMessages() {
     try {
@@ -337,12 +356,15 @@ function queueView(main, [vhost, name]) {
   return {
     async refresh() {
       const q = await api("GET", queuePath(vhost, name));
-      const r = rates([q])[q.vhost + "\u0000" + q.name];
-      chart.push([q.messages_ready, q.messages_unacknowledged]);
+      const r = rates(messageTotals(q.message_stats));
+      rateChart.push([r.publish, r.deliver, r.ack]);
+      depthChart.push([q.messages_ready, q.messages_unacknowledged]);
       const args = Object.entries(q.arguments || {}).map(([k, v]) => k + "=" + JSON.stringify(v)).join(", ");
       cards.replaceChildren(card("ready", q.messages_ready, "queue-ready"),
         card("unacked", q.messages_unacknowledged, "queue-unacked"), card("consumers", q.consumers, "queue-consumers"),
-        card("depth change", fmtRate(r), "queue-rate"), card("type", q.type),
+        card("publish", fmtRate(r.publish), "queue-rate-publish"),
+        card("deliver/get", fmtRate(r.deliver), "queue-rate-deliver"), card("ack", fmtRate(r.ack), "queue-rate-ack"),
+        card("type", q.type),
         card("policy", q.policy || "none", "queue-policy"), card("arguments", args || "none"));
     },
   };
