@@ -1,8 +1,12 @@
 package io.ferrymq.it;
 
+import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.ferrymq.testkit.FerryBrokerExtension;
+
+import java.util.ArrayList;
+import java.util.List;
 
 import static io.ferrymq.it.Amqp.unique;
 import static io.ferrymq.it.ManagementHttp.enc;
@@ -12,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 final class OpsFixture {
     private final FerryBrokerExtension broker;
     final ManagementHttp admin;
+    private final List<Connection> connections = new ArrayList<>();
 
     OpsFixture(FerryBrokerExtension broker) {
         this.broker = broker;
@@ -41,5 +46,18 @@ final class OpsFixture {
         ConnectionFactory f = Amqp.factory(broker);
         f.setVirtualHost(vhost);
         return f.newConnection("ferry-it-ops");
+    }
+
+    /** A channel on a new connection to {@code vhost}; the connection is closed by {@link #closeConnections}. */
+    Channel channel(String vhost) throws Exception {
+        Connection conn = connect(vhost);
+        connections.add(conn);
+        return conn.createChannel();
+    }
+
+    /** Closes every connection {@link #channel} opened (the tests' {@code @AfterEach}). */
+    void closeConnections() {
+        connections.forEach(Amqp::closeQuietly);
+        connections.clear();
     }
 }

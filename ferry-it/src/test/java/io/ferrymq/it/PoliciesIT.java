@@ -8,8 +8,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 import static io.ferrymq.it.Amqp.publish;
@@ -28,17 +26,14 @@ class PoliciesIT {
     private final OpsFixture ops = new OpsFixture(broker);
     /** Replaced after a restart: a pooled HTTP connection to the stopped node must not be reused. */
     private ManagementHttp admin = ops.admin;
-    private final List<Connection> connections = new ArrayList<>();
 
     @AfterEach
     void close() {
-        connections.forEach(Amqp::closeQuietly);
+        ops.closeConnections();
     }
 
     private Channel channel(String vhost) throws Exception {
-        Connection conn = ops.connect(vhost);
-        connections.add(conn);
-        return conn.createChannel();
+        return ops.channel(vhost);
     }
 
     @Test

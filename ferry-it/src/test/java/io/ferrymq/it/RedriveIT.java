@@ -3,7 +3,6 @@ package io.ferrymq.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import io.ferrymq.testkit.FerryBrokerExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -29,17 +28,14 @@ class RedriveIT {
 
     private final OpsFixture ops = new OpsFixture(broker);
     private final ManagementHttp admin = ops.admin;
-    private final List<Connection> connections = new ArrayList<>();
 
     @AfterEach
     void close() {
-        connections.forEach(Amqp::closeQuietly);
+        ops.closeConnections();
     }
 
     private Channel channel(String vhost) throws Exception {
-        Connection conn = ops.connect(vhost);
-        connections.add(conn);
-        return conn.createChannel();
+        return ops.channel(vhost);
     }
 
     /** A work queue whose dead letters go to {@code dlq} through the default exchange. */

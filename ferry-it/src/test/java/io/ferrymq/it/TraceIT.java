@@ -3,7 +3,6 @@ package io.ferrymq.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import io.ferrymq.testkit.FerryBrokerExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -31,17 +30,14 @@ class TraceIT {
     private final OpsFixture ops = new OpsFixture(broker);
     /** Replaced after a restart: a pooled HTTP connection to the stopped node must not be reused. */
     private ManagementHttp admin = ops.admin;
-    private final List<Connection> connections = new ArrayList<>();
 
     @AfterEach
     void close() {
-        connections.forEach(Amqp::closeQuietly);
+        ops.closeConnections();
     }
 
     private Channel channel(String vhost) throws Exception {
-        Connection conn = ops.connect(vhost);
-        connections.add(conn);
-        return conn.createChannel();
+        return ops.channel(vhost);
     }
 
     private void traceVhost(String vhost, boolean enabled) throws Exception {
