@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
+import io.ferrymq.it.crash.CrashChildren;
 import io.ferrymq.testkit.ChildBroker;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * delivery count kept.
  */
 class DelayedCrashIT {
+    /** How long a start or a channel call may take before the test calls it a hang. */
+    private static final Duration HANG_GUARD = Duration.ofMinutes(2);
+
     private static final String DELAYED = "crash-delayed-x";
     private static final String TARGET = "crash-delayed-q";
     private static final String RETRY = "crash-retry-q";
@@ -107,19 +110,10 @@ class DelayedCrashIT {
     }
 
     private static ChildBroker child(Path dataDir) {
-        return ChildBroker.builder(dataDir)
-                .jvmArgs(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"))
-                .start();
+        return CrashChildren.start(dataDir, HANG_GUARD);
     }
 
     private static Connection connect(ChildBroker child) throws Exception {
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost(child.host());
-        factory.setPort(child.amqpPort());
-        factory.setUsername("guest");
-        factory.setPassword("guest");
-        factory.setAutomaticRecoveryEnabled(false);
-        factory.setConnectionTimeout(10_000);
-        return factory.newConnection();
+        return CrashChildren.connect(child, HANG_GUARD);
     }
 }

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
+import io.ferrymq.it.crash.CrashChildren;
 import io.ferrymq.testkit.ChildBroker;
 import java.nio.file.Path;
-import java.util.List;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -23,6 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * queue.
  */
 class FailureCrashIT {
+    /** How long a start or a channel call may take before the test calls it a hang. */
+    private static final Duration HANG_GUARD = Duration.ofMinutes(2);
+
     private static final String WORK = "crash-retry-work";
     private static final String DLX = "crash-dlx";
     private static final String DLQ = "crash-dlq";
@@ -65,19 +68,10 @@ class FailureCrashIT {
     }
 
     private static ChildBroker child(Path dataDir) {
-        return ChildBroker.builder(dataDir)
-                .jvmArgs(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"))
-                .start();
+        return CrashChildren.start(dataDir, HANG_GUARD);
     }
 
     private static Connection connect(ChildBroker child) throws Exception {
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost(child.host());
-        factory.setPort(child.amqpPort());
-        factory.setUsername("guest");
-        factory.setPassword("guest");
-        factory.setAutomaticRecoveryEnabled(false);
-        factory.setConnectionTimeout(10_000);
-        return factory.newConnection();
+        return CrashChildren.connect(child, HANG_GUARD);
     }
 }

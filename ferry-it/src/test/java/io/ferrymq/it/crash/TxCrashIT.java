@@ -3,7 +3,6 @@ package io.ferrymq.it.crash;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
 import io.ferrymq.testkit.ChildBroker;
@@ -263,24 +262,12 @@ class TxCrashIT {
         return "tx-crash-out-" + index;
     }
 
-    /** The testkit's small heap, and C1 only: most of a round is the child's start, which C2 only slows. */
     private static ChildBroker child(Path dataDir) {
-        return ChildBroker.builder(dataDir)
-                .jvmArgs(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"))
-                .readyTimeout(HANG_GUARD)
-                .start();
+        return CrashChildren.start(dataDir, HANG_GUARD);
     }
 
     private static Connection connect(ChildBroker child, List<Connection> opened) throws Exception {
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost(child.host());
-        factory.setPort(child.amqpPort());
-        factory.setUsername("guest");
-        factory.setPassword("guest");
-        factory.setAutomaticRecoveryEnabled(false);
-        factory.setConnectionTimeout(30_000);
-        factory.setChannelRpcTimeout((int) HANG_GUARD.toMillis());
-        Connection connection = factory.newConnection();
+        Connection connection = CrashChildren.connect(child, HANG_GUARD);
         opened.add(connection);
         return connection;
     }
