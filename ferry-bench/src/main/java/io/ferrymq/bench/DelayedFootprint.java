@@ -25,7 +25,6 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 
 /**
  * Heap used by pending delayed messages, and how late they are delivered, in-process on a real store (no network):
@@ -92,7 +91,7 @@ public final class DelayedFootprint {
     private static void publish(Session session, int count, int size, long firstDue, long lastDue)
             throws InterruptedException {
         SplittableRandom random = new SplittableRandom(42);
-        Semaphore window = new Semaphore(10_000);
+        ConfirmWindow window = new ConfirmWindow();
         for (long i = 0; i < count; i++) {
             long due = random.nextLong(firstDue, lastDue + 1);
             long now = System.currentTimeMillis();
@@ -100,18 +99,10 @@ public final class DelayedFootprint {
             ByteBuffer.wrap(body).putLong(i).putLong(due);
             MessageProperties properties = new MessageProperties(null, null, Map.of("x-delay", due - now), 2, null,
                     null, null, null, null, null, null, null, null, null);
-            window.acquire();
-            CompletableFuture<?> confirmed = session.publish(new PublishRequest(new Message("later", "k", properties,
-                    body), false)).toCompletableFuture();
-            confirmed.whenComplete((outcome, error) -> {
-                if (error != null) {
-                    error.printStackTrace();
-                    System.exit(1);
-                }
-                window.release();
-            });
+            window.publish(session, new PublishRequest(new Message("later", "k", properties,
+                    body), false));
         }
-        window.acquire(10_000);
+        window.awaitConfirms();
     }
 
     /** A no-ack consumer that notes how late each message came. */

@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 
 /**
  * Heap bytes per queued persistent message, and restart time, measured in-process on a real store (no network):
@@ -148,22 +147,14 @@ public final class QueueFootprint {
 
     /** Publishes with up to 10 000 unconfirmed at a time, as a pipelining publisher with confirms would. */
     private static void publish(Session session, int count, int size) throws InterruptedException {
-        Semaphore window = new Semaphore(10_000);
+        ConfirmWindow window = new ConfirmWindow();
         for (long i = 0; i < count; i++) {
             byte[] body = new byte[size];
             ByteBuffer.wrap(body).putLong(i);
-            window.acquire();
-            CompletableFuture<?> confirmed = session.publish(new PublishRequest(new Message("", "backlog", PERSISTENT,
-                    body), false)).toCompletableFuture();
-            confirmed.whenComplete((outcome, error) -> {
-                if (error != null) {
-                    error.printStackTrace();
-                    System.exit(1);
-                }
-                window.release();
-            });
+            window.publish(session, new PublishRequest(new Message("", "backlog", PERSISTENT,
+                    body), false));
         }
-        window.acquire(10_000);
+        window.awaitConfirms();
     }
 
     private static long heapAfterGc() throws InterruptedException {
