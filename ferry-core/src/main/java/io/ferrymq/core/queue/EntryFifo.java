@@ -252,23 +252,14 @@ final class EntryFifo {
 
     /** Removes the in-memory entries that match {@code dead} (paged slots always stay), keeping the order. */
     void removeIf(Predicate<QueueEntry> dead) {
-        Chunk from = head;
-        long pos = headPos;
-        long end = tailPos;
-        clear();
-        while (pos < end) {
-            int i = (int) (pos - from.base);
+        rebuild((from, i) -> {
             QueueEntry entry = from.resident[i];
             if (entry == null) {
-                addLastPaged(from.sequence[i], from.address[i], from.size[i], from.deliveries[i], from.groupAt(i));
+                keepPaged(from, i);
             } else if (!dead.test(entry)) {
                 addLast(entry);
             }
-            pos++;
-            if (pos == from.end()) {
-                from = from.next;
-            }
-        }
+        });
     }
 
     /**
@@ -276,31 +267,45 @@ final class EntryFifo {
      * left alone), handing each to {@code taken} in order; the others keep their order.
      */
     void takeOut(LongPredicate wanted, Consumer<QueueEntry> taken) {
-        Chunk from = head;
-        long pos = headPos;
-        long end = tailPos;
-        clear();
-        while (pos < end) {
-            int i = (int) (pos - from.base);
+        rebuild((from, i) -> {
             QueueEntry entry = from.resident[i];
             if (entry == null) {
                 if (wanted.test(from.sequence[i])) {
                     taken.accept(QueueEntry.paged(from.sequence[i], from.address[i], from.size[i],
                             from.deliveries[i], Expiry.NEVER, level, from.groupAt(i)));
                 } else {
-                    addLastPaged(from.sequence[i], from.address[i], from.size[i], from.deliveries[i],
-                            from.groupAt(i));
+                    keepPaged(from, i);
                 }
             } else if (entry.ready && wanted.test(entry.sequence())) {
                 taken.accept(entry);
             } else {
                 addLast(entry);
             }
+        });
+    }
+
+    /** One slot of the old contents, while {@link #rebuild} lays out what is kept again. */
+    private interface SlotVisitor {
+        void visit(Chunk chunk, int index);
+    }
+
+    /** Empties the fifo, then shows each old slot in order to {@code visitor}, which re-adds what stays. */
+    private void rebuild(SlotVisitor visitor) {
+        Chunk from = head;
+        long pos = headPos;
+        long end = tailPos;
+        clear();
+        while (pos < end) {
+            visitor.visit(from, (int) (pos - from.base));
             pos++;
             if (pos == from.end()) {
                 from = from.next;
             }
         }
+    }
+
+    private void keepPaged(Chunk from, int i) {
+        addLastPaged(from.sequence[i], from.address[i], from.size[i], from.deliveries[i], from.groupAt(i));
     }
 
     /** Removes every entry, handing each to {@code action} in order (paged ones without their body). */
