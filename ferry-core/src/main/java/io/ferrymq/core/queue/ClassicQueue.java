@@ -28,8 +28,6 @@ import io.ferrymq.core.queue.QueueEffect.Deliver;
 import io.ferrymq.core.queue.QueueEffect.Drop;
 import io.ferrymq.core.queue.QueueEffect.Refused;
 import io.ferrymq.core.timer.Scheduler;
-import io.ferrymq.core.trace.TraceEvent;
-import io.ferrymq.core.trace.Tracer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +71,7 @@ public final class ClassicQueue implements Queue {
     private volatile QueueArguments arguments;
     private volatile Policy policy;
     private final QueueContext context;
+    private final QueueTrace trace;
     private final ReentrantLock lock = new ReentrantLock();
     private final QueueMachine machine;
     /** Under the lock; published once it is released. */
@@ -109,6 +108,7 @@ public final class ClassicQueue implements Queue {
         this.settings = settings;
         this.arguments = QueueArguments.of(settings);
         this.context = context;
+        this.trace = new QueueTrace(context.tracer(), settings);
         this.machine = new QueueMachine(arguments, OrderingArguments.of(settings), this::load);
         this.lastUsed = now();
         DedupSettings dedupSettings = DedupSettings.parse(settings.arguments(), settings.describe());
@@ -157,9 +157,7 @@ public final class ClassicQueue implements Queue {
             Deduplicator.Admission admission = dedup == null ? null : dedup.admit(message, now());
             if (admission != null && admission.duplicate()) {
                 context.stats().deduplicated();
-                if (context.tracer().on()) {
-                    context.tracer().queueEvent("deduplicated", settings, message);
-                }
+                trace.deduplicated(message);
                 return DONE;
             }
             machine.apply(new Enqueue(message, now()), effects);
@@ -173,9 +171,7 @@ public final class ClassicQueue implements Queue {
                 return CompletableFuture.failedFuture(new QueueFullException(settings));
             }
             published++;
-            if (context.tracer().on()) {
-                context.tracer().queueEvent("enqueued", settings, message);
-            }
+            trace.enqueued(message);
             CompletableFuture<Void> safe = DONE;
             StoredChange.Add key = admission == null ? null : admission.record();
             // submitted under the queue lock, so the journal sees adds and deletes of this queue in order
@@ -242,9 +238,7 @@ public final class ClassicQueue implements Queue {
             }
             machine.apply(new Insert(reserved.sequence(), reserved.message(), now()), effects);
             published++;
-            if (context.tracer().on()) {
-                context.tracer().queueEvent("enqueued", settings, reserved.message());
-            }
+            trace.enqueued(reserved.message());
             if (address >= 0) {
                 machine.lastEnqueued().stored(CompletableFuture.completedFuture(address));
             }
@@ -389,9 +383,7 @@ public final class ClassicQueue implements Queue {
             }
             Delivery delivery = receiver.received(this, deliver.deliveryId(), deliver.entry().message(),
                     deliver.deliveryCount(), deliver.settled());
-            if (context.tracer().on()) {
-                traceDelivered(deliver, null);
-            }
+            trace.delivered(deliver, null);
             if (deliver.settled()) {
                 unstore(deliver.entry());
             }
@@ -405,11 +397,12 @@ public final class ClassicQueue implements Queue {
     public void settle(long[] deliveryIds, SettleOp op) {
         locked(() -> {
             if (!deleted) {
-                boolean tracing = context.tracer().on();
-                if (tracing) {
-                    traceSettle(deliveryIds, op);
+                boolean traced = trace.traced();
+                if (traced) {
+                    // checked here, not inside: the method reference would be allocated on every settle
+                    trace.settling(deliveryIds, op, machine::unacked);
                 }
-                machine.reportRequeues(tracing);
+                machine.reportRequeues(traced);
                 long now = now();
                 List<QueueEntry> failing = op == SettleOp.REQUEUE && storeKey != 0 ? failing(deliveryIds) : null;
                 long[] readyAt = failing == null ? null : new long[failing.size()];
@@ -612,11 +605,7 @@ public final class ClassicQueue implements Queue {
     private void deadLetter(List<DeadLetter> leaving) {
         QueueArguments now = arguments;
         for (DeadLetter letter : leaving) {
-            // recorded with or without a dead-letter exchange: without one, the trace is where the message ends
-            if (context.tracer().on() && context.tracer().traces(settings.vhost(), settings.name())) {
-                context.tracer().record(TraceEvent.of("dead_lettered", settings.vhost(), letter.message())
-                        .inQueue(settings.name()).withReason(letter.reason()));
-            }
+            trace.deadLettered(letter.message(), letter.reason());
             context.host().deadLetter(settings, now, letter.message(), letter.reason());
             if (letter.entry() != null) {
                 unstore(letter.entry());
@@ -685,9 +674,7 @@ public final class ClassicQueue implements Queue {
             boolean taken = consumer.deliver(this, deliver.deliveryId(), deliver.entry().message(),
                     deliver.deliveryCount(), deliver.settled());
             if (taken) {
-                if (context.tracer().on()) {
-                    traceDelivered(deliver, consumer.tag());
-                }
+                trace.delivered(deliver, consumer.tag());
                 context.stats().delivered(deliver.redelivered());
                 delivered++;
                 if (deliver.settled()) {
@@ -697,9 +684,8 @@ public final class ClassicQueue implements Queue {
                 machine.apply(new Return(deliver.deliveryId(), deliver.entry(), now()), effects);
             }
         } else if (effect instanceof Drop drop) {
-            if (drop.reason() == QueueEffect.DropReason.EXPIRED && context.tracer().on()
-                    && context.tracer().traces(settings.vhost(), settings.name())) {
-                context.tracer().queueEvent("expired", settings, bodyOf(drop.entry()));
+            if (drop.reason() == QueueEffect.DropReason.EXPIRED && trace.traced()) {
+                trace.expired(bodyOf(drop.entry()));
             }
             if (drop.reason() == QueueEffect.DropReason.REJECTED) {
                 context.stats().discarded();
@@ -719,8 +705,8 @@ public final class ClassicQueue implements Queue {
             }
         } else if (effect instanceof Refused refused && refused.deadLetter()) {
             deadLetters.add(new DeadLetter(null, refused.message(), QueueEffect.DropReason.MAXLEN.deathReason()));
-        } else if (effect instanceof QueueEffect.Requeued requeued && context.tracer().on()) {
-            traceRequeued(requeued);
+        } else if (effect instanceof QueueEffect.Requeued requeued) {
+            trace.requeued(requeued);
         }
     }
 
@@ -766,7 +752,7 @@ public final class ClassicQueue implements Queue {
             dispatchLocked();
             return null;
         });
-        context.tracer().policyTrace(settings.vhost(), settings.name(), next != null && next.trace());
+        trace.policy(next != null && next.trace());
     }
 
     /** The queue's own arguments over the policy's; its own alone when the two do not fit together (logged). */
@@ -784,45 +770,5 @@ public final class ClassicQueue implements Queue {
                     e.getMessage());
             return QueueArguments.of(settings);
         }
-    }
-
-    // ---- message trace (only called when the tracer is on)
-
-    private void traceDelivered(Deliver deliver, String consumerTag) {
-        Message message = deliver.entry().message();
-        if (message != null && context.tracer().traces(settings.vhost(), settings.name())) {
-            context.tracer().record(TraceEvent.of("delivered", settings.vhost(), message).inQueue(settings.name())
-                    .byConsumer(consumerTag, null).withAttempt(deliver.deliveryCount() + 1));
-        }
-    }
-
-    /** ack: acked; reject or nack without requeue: rejected; with requeue: nacked (then requeued or a retry). */
-    private void traceSettle(long[] deliveryIds, SettleOp op) {
-        Tracer tracer = context.tracer();
-        if (!tracer.traces(settings.vhost(), settings.name())) {
-            return;
-        }
-        for (long id : deliveryIds) {
-            QueueEntry entry = machine.unacked(id);
-            if (entry == null || entry.message() == null) {
-                continue;
-            }
-            TraceEvent event = TraceEvent.of(switch (op) {
-                case ACK -> "acked";
-                case DISCARD -> "rejected";
-                case REQUEUE -> "nacked";
-            }, settings.vhost(), entry.message()).inQueue(settings.name());
-            tracer.record(op == SettleOp.DISCARD ? event.withReason("requeue=false") : event);
-        }
-    }
-
-    private void traceRequeued(QueueEffect.Requeued requeued) {
-        Message message = requeued.entry().message();
-        if (message == null || !context.tracer().traces(settings.vhost(), settings.name())) {
-            return;
-        }
-        TraceEvent event = TraceEvent.of(requeued.retryAt() < 0 ? "requeued" : "retry_scheduled", settings.vhost(),
-                message).inQueue(settings.name());
-        context.tracer().record(requeued.retryAt() < 0 ? event : event.withRetryAt(requeued.retryAt()));
     }
 }
