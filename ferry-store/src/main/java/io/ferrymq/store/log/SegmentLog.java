@@ -335,7 +335,10 @@ public final class SegmentLog implements Log {
         long offset = address - segment.base;
         long available = segment.size() - offset;
         try {
-            ByteBuffer first = ByteBuffer.allocate((int) Math.min(available, FIRST_READ_BYTES));
+            // a peek (every delete checks the key of the record it kills) needs only the header and a few bytes
+            long firstBytes = maxPayload == Integer.MAX_VALUE ? FIRST_READ_BYTES
+                    : FramedRecord.HEADER_BYTES + (long) maxPayload;
+            ByteBuffer first = ByteBuffer.allocate((int) Math.min(available, firstBytes));
             segment.file.readFully(first, offset);
             int length = first.getInt(0);
             if (length < 0 || FramedRecord.HEADER_BYTES + (long) length > available) {
