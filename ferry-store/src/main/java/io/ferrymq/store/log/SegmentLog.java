@@ -268,6 +268,12 @@ public final class SegmentLog implements Log {
         started.start();
     }
 
+    /** Whether a preallocated file waits for the next roll (tests wait for it to make rolls predictable). */
+    boolean nextSegmentPrepared() {
+        SegmentPreparer prepared = preparer;
+        return prepared != null && prepared.ready();
+    }
+
     /** Deletes a sealed segment file. Writer thread (or before start). Not durable until {@link #syncDirectory}. */
     public void deleteSegment(long base) throws IOException {
         if (appender != null && appender.active().base == base) {

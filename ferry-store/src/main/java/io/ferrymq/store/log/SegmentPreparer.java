@@ -33,7 +33,8 @@ final class SegmentPreparer implements AutoCloseable {
     private final StoreFiles files;
     private final long segmentBytes;
     private final ExecutorService worker;
-    private Future<StoreFile> pending;
+    /** Volatile only so that a test can ask {@link #ready()} from its own thread. */
+    private volatile Future<StoreFile> pending;
 
     SegmentPreparer(StoreFiles files, long segmentBytes, String threadName) {
         this.files = files;
