@@ -146,6 +146,22 @@ class PreallocatedSegmentTest {
     }
 
     @Test
+    void startingWithoutAScanStillAppendsWhereTheRecordsEndNotAfterTheZeros() throws Exception {
+        Crashed crashed = crashWithForcedRecords(dir.resolve("live"), dir.resolve("crashed"));
+        SegmentLog log = SegmentLog.open(new DiskFiles(crashed.dir), CONFIG, new ArrayList<>());
+        log.start(WriterHooks.NONE);
+        long next = append(log, 96);
+        assertThat(next).isEqualTo(crashed.end);
+        log.close();
+
+        LogFixture reopened = new LogFixture(new DiskFiles(crashed.dir), CONFIG);
+        assertThat(reopened.damages).isEmpty();
+        assertThat(reopened.records).extracting(LogFixture.Scanned::address)
+                .containsSequence(crashed.addresses).endsWith(next);
+        reopened.log.close();
+    }
+
+    @Test
     void aZeroTailBelowTheDurableHintIsCorruption() throws Exception {
         Crashed crashed = crashWithForcedRecords(dir.resolve("live"), dir.resolve("crashed"));
         List<Damage> damages = new ArrayList<>();
