@@ -10,13 +10,29 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The real disk: one directory, {@link FileChannel}s, {@code force(false)} (fdatasync). Stateless, thread-safe. */
+/**
+ * The real disk: one directory, {@link FileChannel}s, {@code force(false)} (fdatasync). Stateless, thread-safe.
+ * Segments are preallocated unless turned off (a copy-on-write file system such as btrfs or ZFS rewrites blocks
+ * anyway, so there the zeros would be written for nothing).
+ */
 public final class DiskFiles implements StoreFiles {
 
     private final Path dir;
+    private final boolean preallocate;
 
+    /** The files of {@code dir} (created if absent), with preallocated segments. */
     public DiskFiles(Path dir) throws IOException {
+        this(dir, true);
+    }
+
+    public DiskFiles(Path dir, boolean preallocate) throws IOException {
         this.dir = Files.createDirectories(dir);
+        this.preallocate = preallocate;
+    }
+
+    @Override
+    public boolean preallocates() {
+        return preallocate;
     }
 
     @Override

@@ -28,6 +28,15 @@ public interface StoreFiles {
     /** Makes the creations, deletions and renames done so far durable. */
     void syncDirectory() throws IOException;
 
+    /**
+     * Whether the log should write its segments into preallocated, zero-filled files. On a real file system an
+     * fdatasync after overwriting allocated blocks commits no size or extent change, which makes every force
+     * cheaper; an in-memory disk gains nothing from it.
+     */
+    default boolean preallocates() {
+        return false;
+    }
+
     /** How to name the file in a message an operator reads (its full path, for a real disk). */
     String describe(String name);
 }

@@ -2,14 +2,20 @@ package io.ferrymq.store.log;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.function.BooleanSupplier;
 
 /**
  * Owned by the writer thread: appends framed records to the active segment through a write buffer and rolls to a
  * new segment when the next record would overflow it.
  *
- * <p>Invariant: every segment but the active one is completely forced — the roll forces the old segment before
- * the first byte goes to the new one — so recovery may treat damage in a sealed segment as corruption, never as
- * a torn write.
+ * <p>Invariant: every segment but the active one is completely forced and ends where its records end — the roll
+ * cuts a preallocated zero tail off the old segment and forces it before the first byte goes to the new one — so
+ * recovery may treat damage in a sealed segment as corruption, never as a torn write.
+ *
+ * <p>Appends go into preallocated blocks when the active segment was made from a prepared file
+ * ({@link SegmentPreparer}). An active segment that is not (the first one of a new log, one recovery cut, or one
+ * whose roll found no prepared file) is rolled early, at the next append once a prepared file is ready: its few
+ * records stay in a small sealed segment, and every force after that overwrites allocated blocks.
  */
 final class SegmentAppender {
 
@@ -20,12 +26,19 @@ final class SegmentAppender {
     }
 
     private final SegmentFactory factory;
+    private final BooleanSupplier preparedReady;
     private final long segmentBytes;
     private final ByteBuffer buffer;
     private Segment active;
 
-    SegmentAppender(SegmentFactory factory, Segment active, long segmentBytes, int bufferBytes) {
+    /**
+     * @param preparedReady whether a preallocated segment file is ready for the next roll (always false when the
+     *                      log does not preallocate)
+     */
+    SegmentAppender(SegmentFactory factory, BooleanSupplier preparedReady, Segment active, long segmentBytes,
+                    int bufferBytes) {
         this.factory = factory;
+        this.preparedReady = preparedReady;
         this.active = active;
         this.segmentBytes = segmentBytes;
         this.buffer = ByteBuffer.allocateDirect(bufferBytes);
@@ -41,7 +54,8 @@ final class SegmentAppender {
 
     long append(FramedRecord record) throws IOException {
         long used = active.size() + buffer.position();
-        if (used > SegmentHeader.BYTES && used + record.size() > segmentBytes) {
+        boolean full = used > SegmentHeader.BYTES && used + record.size() > segmentBytes;
+        if (full || (!active.preallocated() && preparedReady.getAsBoolean())) {
             roll();
         }
         long address = position();
@@ -74,8 +88,18 @@ final class SegmentAppender {
         active.file.force();
     }
 
+    /**
+     * Forces the active segment with its file cut to its records' end, as a sealed segment is (a clean close).
+     * Appending afterwards still works, into blocks that are no longer preallocated.
+     */
+    void seal() throws IOException {
+        flush();
+        active.trimTail();
+        active.file.force();
+    }
+
     private void roll() throws IOException {
-        force();
+        seal();
         active = factory.create(active.end());
     }
 }

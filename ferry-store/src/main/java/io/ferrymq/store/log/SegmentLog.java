@@ -27,6 +27,14 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * new segment starts where the previous one ends. Addresses only grow while the log is open, and no address of a
  * damaged file removed at open is ever reused, so a stale address can fail to resolve but never resolve to another
  * record.
+ *
+ * <p>When the file layer {@linkplain StoreFiles#preallocates() preallocates}, the next segment's file is prepared
+ * ahead on a thread of its own ({@link SegmentPreparer}) at the full segment size in zero-filled blocks, and the
+ * active segment's appends overwrite those zeros: each force then commits data only, no size or extent change. A
+ * segment's logical end ({@link Segment#size()}) is where its records end, not its file's length; readers and the
+ * cache never read past it. Sealed segments and a cleanly closed active segment are cut to their records' end, so
+ * only the last segment after a crash has a zero tail, which the recovery scan reads as its clean end
+ * ({@link SegmentScanner}) and keeps, so that appends continue into it.
  */
 public final class SegmentLog implements Log {
 
@@ -34,6 +42,17 @@ public final class SegmentLog implements Log {
     /** A first read of this many bytes usually holds the whole record: one system call per read. */
     private static final int FIRST_READ_BYTES = 4096;
     private static final int READ_AHEAD_BYTES = 64 * 1024;
+    /** For the scan {@link #start} runs itself: nobody else asked, so the damage it finds is logged. */
+    private static final ScanListener LOG_DAMAGE = new ScanListener() {
+        @Override
+        public void record(long address, int size, byte type, byte flags, ByteBuffer payload) {
+        }
+
+        @Override
+        public void damaged(Damage damage) {
+            LOG.warn("store log scan at start: {}", damage);
+        }
+    };
 
     private final StoreFiles files;
     private final StoreConfig config;
@@ -43,8 +62,14 @@ public final class SegmentLog implements Log {
     private final ReadPattern readPattern = new ReadPattern(READ_AHEAD_BYTES);
     /** End of the highest damaged segment file removed at open: new segments start at or after it. */
     private final long damagedEnd;
+    /**
+     * Set at open when the last segment's file ends in a zero byte, so that it may hold a preallocated zero tail
+     * after its records: its logical end is then unknown until a repairing scan reaches the end of the file.
+     */
+    private boolean lastTailUnknown;
     private volatile GroupCommitWriter writer;
     private SegmentAppender appender;
+    private SegmentPreparer preparer;
 
     private SegmentLog(StoreFiles files, StoreConfig config, ConcurrentSkipListMap<Long, Segment> segments,
                        long damagedEnd) {
@@ -58,7 +83,10 @@ public final class SegmentLog implements Log {
     /**
      * Opens the segments in {@code files}: checks every header, deletes a last segment whose header a crash tore,
      * and renames any other segment with a damaged header to {@code .corrupt}, adding what it did to
-     * {@code damages}.
+     * {@code damages}. Deletes a prepared segment file a crash left ({@link SegmentNames#PREPARED_SUFFIX}).
+     *
+     * <p>Until the last segment is scanned, its {@link #segmentSize} is its file's length, which after a crash may
+     * include a preallocated zero tail: scan it (with repair) before {@link #start}, or start scans it itself.
      *
      * @throws io.ferrymq.store.UnsupportedFormatException if a segment was written by a newer format version
      */
@@ -68,6 +96,9 @@ public final class SegmentLog implements Log {
             OptionalLong base = SegmentNames.parse(name);
             if (base.isPresent()) {
                 names.put(base.getAsLong(), name);
+            } else if (name.endsWith(SegmentNames.PREPARED_SUFFIX)) {
+                // prepared for a roll that never happened; not a segment, and nothing was ever in it
+                files.delete(name);
             }
         }
         ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
@@ -114,7 +145,28 @@ public final class SegmentLog implements Log {
             }
             throw e;
         }
-        return new SegmentLog(files, config, segments, damagedEnd);
+        SegmentLog log = new SegmentLog(files, config, segments, damagedEnd);
+        Map.Entry<Long, Segment> last = segments.lastEntry();
+        if (last != null) {
+            try {
+                log.lastTailUnknown = files.preallocates() && endsInZero(last.getValue());
+            } catch (IOException | RuntimeException e) {
+                for (Segment segment : segments.values()) {
+                    closeQuietly(segment);
+                }
+                throw e;
+            }
+        }
+        return log;
+    }
+
+    private static boolean endsInZero(Segment segment) throws IOException {
+        if (segment.size() <= SegmentHeader.BYTES) {
+            return false;
+        }
+        ByteBuffer lastByte = ByteBuffer.allocate(1);
+        segment.file.readFully(lastByte, segment.size() - 1);
+        return lastByte.get(0) == 0;
     }
 
     /** The base positions of the segments, ascending. */
@@ -122,13 +174,19 @@ public final class SegmentLog implements Log {
         return new ArrayList<>(segments.keySet());
     }
 
-    /** The size of the segment at {@code base} (header and complete records), or -1 if there is none. */
+    /**
+     * The size of the segment at {@code base} (header and complete records: its logical end, not its file's
+     * length), or -1 if there is none. Before a scan of the last segment, see {@link #open}.
+     */
     public long segmentSize(long base) {
         Segment segment = segments.get(base);
         return segment == null ? -1 : segment.size();
     }
 
-    /** Bytes of all segment files. Any thread. */
+    /**
+     * Bytes of all segments (header and records). Any thread. On a preallocating disk the files take more: the
+     * active segment's file and the prepared next one are a whole segment each.
+     */
     public long diskBytes() {
         long total = 0;
         for (Segment segment : segments.values()) {
@@ -161,30 +219,59 @@ public final class SegmentLog implements Log {
         if (!repair && base == appender.active().base) {
             throw new IllegalStateException("the active segment " + segment + " cannot be scanned while writing");
         }
-        return new SegmentScanner(segment, files.describe(segment.name), base == segments.lastKey(), repair,
-                durableHint, listener).scan(Math.max(offset, SegmentHeader.BYTES), maxBytes);
+        boolean last = base == segments.lastKey();
+        long stopped = new SegmentScanner(segment, files.describe(segment.name), last, repair,
+                files.preallocates(), durableHint, listener).scan(Math.max(offset, SegmentHeader.BYTES), maxBytes);
+        if (repair && last && stopped >= segment.size()) {
+            lastTailUnknown = false;
+        }
+        return stopped;
     }
 
     /**
      * Starts the writer thread. Appends continue the last segment, unless a damaged file above it was removed at
-     * open, in which case a new segment starts past every address that file could have held.
+     * open, in which case a new segment starts past every address that file could have held. A last segment whose
+     * end no repairing scan has found yet (it may have a preallocated zero tail) is scanned first, its damage only
+     * logged: appending after a zero tail instead of into it would make the tail look like damage later.
      */
     public synchronized void start(WriterHooks hooks) throws IOException {
         if (writer != null) {
             throw new IllegalStateException("the log in " + this + " is already started");
         }
         Map.Entry<Long, Segment> last = segments.lastEntry();
+        if (last != null && lastTailUnknown) {
+            scan(last.getKey(), SegmentHeader.BYTES, Long.MAX_VALUE, 0, LOG_DAMAGE);
+        }
+        if (files.preallocates()) {
+            preparer = new SegmentPreparer(files, config.segmentBytes(), "ferry-store-prepare");
+        }
         Segment active;
         if (last != null && last.getValue().end() >= damagedEnd) {
             active = last.getValue();
         } else {
+            if (last != null) {
+                // sealed now: cut a zero tail the scan kept, as a roll would
+                last.getValue().trimTail();
+                last.getValue().file.force();
+            }
             active = createSegment(Math.max(damagedEnd, last == null ? 0 : last.getValue().end()));
         }
-        appender = new SegmentAppender(this::createSegment, active, config.segmentBytes(), config.syncBytes());
+        if (preparer != null) {
+            preparer.prepare();
+        }
+        SegmentPreparer prepared = preparer;
+        appender = new SegmentAppender(this::createSegment, () -> prepared != null && prepared.ready(), active,
+                config.segmentBytes(), config.syncBytes());
         GroupCommitWriter started = new GroupCommitWriter(this, appender, hooks, config.syncBytes(),
                 "ferry-store-writer");
         writer = started;
         started.start();
+    }
+
+    /** Whether a preallocated file waits for the next roll (tests wait for it to make rolls predictable). */
+    boolean nextSegmentPrepared() {
+        SegmentPreparer prepared = preparer;
+        return prepared != null && prepared.ready();
     }
 
     /** Deletes a sealed segment file. Writer thread (or before start). Not durable until {@link #syncDirectory}. */
@@ -211,21 +298,35 @@ public final class SegmentLog implements Log {
         return base;
     }
 
-    /** Creates the segment file at {@code base}, header forced and its directory entry durable. */
+    /**
+     * Creates the segment file at {@code base}, header forced and its directory entry durable: from the prepared
+     * file if one is ready (its header overwrites zeros, then the rename gives it its name), else a new file that
+     * grows with its appends. Either way starts preparing the next one.
+     */
     private Segment createSegment(long base) throws IOException {
         String name = SegmentNames.name(base);
-        StoreFile file = files.open(name, true);
+        StoreFile prepared = preparer == null ? null : preparer.take();
+        StoreFile file = prepared != null ? prepared : files.open(name, true);
         try {
-            file.truncate(0);
+            if (prepared == null) {
+                file.truncate(0);
+            }
             file.write(SegmentHeader.encode(base), 0);
             file.force();
+            if (prepared != null) {
+                files.rename(SegmentNames.PREPARED, name);
+            }
             files.syncDirectory();
         } catch (IOException | RuntimeException e) {
             file.close();
             throw e;
         }
         Segment segment = new Segment(base, name, file, SegmentHeader.BYTES);
+        segment.preallocated(prepared != null);
         segments.put(base, segment);
+        if (preparer != null) {
+            preparer.prepare();
+        }
         return segment;
     }
 
@@ -403,10 +504,13 @@ public final class SegmentLog implements Log {
         if (started != null) {
             started.stop();
             try {
-                appender.force();
+                appender.seal();
             } catch (IOException e) {
                 LOG.warn("forcing {} at close failed: records written without a force may be lost", this, e);
             }
+        }
+        if (preparer != null) {
+            preparer.close();
         }
         for (Segment segment : segments.values()) {
             closeQuietly(segment);

@@ -2,12 +2,20 @@ package io.ferrymq.store.log;
 
 import java.util.OptionalLong;
 
-/** Segment file names: the base position, zero-padded to 20 digits, then {@code .seg}. */
+/**
+ * Segment file names: the base position, zero-padded to 20 digits, then {@code .seg}. The next segment file, while it
+ * is prepared ahead of its roll, is named {@link #PREPARED}: its base is not known yet, and the {@code .next} suffix
+ * keeps {@link #parse} (and so {@code SegmentLog.open}) from ever taking it for a segment.
+ */
 final class SegmentNames {
 
     static final String SUFFIX = ".seg";
     /** Appended to a segment whose header is damaged, so that it is kept for inspection but never read again. */
     static final String QUARANTINE_SUFFIX = ".corrupt";
+    /** Marks a file the store prepared but never made a segment: left over by a crash, deleted at open. */
+    static final String PREPARED_SUFFIX = ".next";
+    /** The preallocated file of the next segment until a roll renames it to the segment's name. */
+    static final String PREPARED = "segment" + PREPARED_SUFFIX;
     private static final int DIGITS = 20;
 
     private SegmentNames() {

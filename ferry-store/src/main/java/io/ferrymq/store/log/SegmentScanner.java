@@ -15,6 +15,13 @@ import java.nio.ByteBuffer;
  *   <li>A record in the middle that fails its checksum while the record right after it is intact: skipped and
  *       reported ({@link DamageKind#CORRUPT_SKIPPED}). A length that cannot be right, or a bad record followed by
  *       no intact one: framing is lost and the rest of the segment is cut ({@link DamageKind#CORRUPT_CUT}).</li>
+ *   <li>Zeros from a record boundary to the end of the file, in the last segment and at or above
+ *       {@code durableHint}, on a disk that preallocates: the preallocated tail of the active segment that a crash left ({@link SegmentLog}).
+ *       That is a clean end, not damage: nothing is reported, and a repairing scan keeps the zeros (the segment's
+ *       logical end moves there, and appends continue into them). Zeros anywhere else (a sealed segment, below the
+ *       hint, or followed by any non-zero byte) follow the rules above: a record of type 0 is never intact. Where
+ *       the store does not preallocate, a zero tail is a torn record (a length field's leading zeros) and is cut
+ *       as one.</li>
  * </ul>
  *
  * Cutting truncates and forces the file only when {@code repair} is set (recovery, before the writer starts);
@@ -29,17 +36,19 @@ final class SegmentScanner {
     private final String describedName;
     private final boolean last;
     private final boolean repair;
+    private final boolean zeroTailIsEnd;
     private final long durableHint;
     private final ScanListener listener;
     private final SegmentReader reader;
     private final long fileSize;
 
-    SegmentScanner(Segment segment, String describedName, boolean last, boolean repair, long durableHint,
-                   ScanListener listener) {
+    SegmentScanner(Segment segment, String describedName, boolean last, boolean repair, boolean zeroTailIsEnd,
+                   long durableHint, ScanListener listener) {
         this.segment = segment;
         this.describedName = describedName;
         this.last = last;
         this.repair = repair;
+        this.zeroTailIsEnd = zeroTailIsEnd;
         this.durableHint = durableHint;
         this.listener = listener;
         this.fileSize = segment.size();
@@ -55,6 +64,9 @@ final class SegmentScanner {
         long pos = offset;
         long stopAt = maxBytes >= fileSize ? fileSize : Math.min(fileSize, offset + maxBytes);
         while (pos < stopAt) {
+            if (mayBeZeroTail(pos) && zerosToEnd(pos)) {
+                return zeroTail(pos);
+            }
             if (fileSize - pos < FramedRecord.HEADER_BYTES) {
                 return cut(pos, -1, "incomplete record header");
             }
@@ -87,6 +99,49 @@ final class SegmentScanner {
                     type & 0xFF, head, "checksum mismatch in a " + length + "-byte record; the next record is "
                     + "intact, so only this one is lost"));
             pos = next;
+        }
+        return pos;
+    }
+
+    /** Whether a preallocated tail may start at {@code pos}: where one may be, and no record starts there. */
+    private boolean mayBeZeroTail(long pos) throws IOException {
+        if (!zeroTailIsEnd || !last || segment.base + pos < durableHint) {
+            return false;
+        }
+        ByteBuffer head = reader.bytes(pos, (int) Math.min(FramedRecord.HEADER_BYTES, fileSize - pos));
+        while (head.hasRemaining()) {
+            if (head.get() != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean zerosToEnd(long pos) throws IOException {
+        for (long at = pos; at < fileSize; ) {
+            int length = (int) Math.min(WINDOW_BYTES, fileSize - at);
+            ByteBuffer bytes = reader.bytes(at, length);
+            int i = 0;
+            for (; i + Long.BYTES <= length; i += Long.BYTES) {
+                if (bytes.getLong(i) != 0) {
+                    return false;
+                }
+            }
+            for (; i < length; i++) {
+                if (bytes.get(i) != 0) {
+                    return false;
+                }
+            }
+            at += length;
+        }
+        return true;
+    }
+
+    /** The records end at {@code pos}, followed by preallocated zeros only. */
+    private long zeroTail(long pos) {
+        if (repair) {
+            segment.size(pos);
+            segment.preallocated(true);
         }
         return pos;
     }

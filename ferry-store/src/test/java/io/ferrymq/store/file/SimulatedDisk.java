@@ -51,10 +51,20 @@ public final class SimulatedDisk {
     private Runnable forceHook = () -> {
     };
     private long forces;
+    private boolean preallocating;
 
     public SimulatedDisk(long seed) {
         // Scrambled: the first values of java.util.Random for neighbouring small seeds are nearly the same.
         this.random = new Random(new SplittableRandom(seed).nextLong());
+    }
+
+    /**
+     * Makes {@link StoreFiles#preallocates()} true, so that a log on this disk writes into preallocated segment files
+     * (whose preparation then also shows in {@link #forces()} and runs {@link #onForce} hooks).
+     */
+    public synchronized SimulatedDisk preallocating(boolean on) {
+        preallocating = on;
+        return this;
     }
 
     /** The file system of the current boot. */
@@ -278,6 +288,13 @@ public final class SimulatedDisk {
                 checkAlive(boot);
                 durableNames = new HashMap<>(names);
                 unsyncedChanges.clear();
+            }
+        }
+
+        @Override
+        public boolean preallocates() {
+            synchronized (SimulatedDisk.this) {
+                return preallocating;
             }
         }
 
