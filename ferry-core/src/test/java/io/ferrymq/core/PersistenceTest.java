@@ -198,6 +198,29 @@ class PersistenceTest {
     }
 
     @Test
+    void messageRecordsRoundTripWithEveryPropertyAndBodiesOfAnySize() {
+        Map<String, Object> headers = new LinkedHashMap<>();
+        headers.put("x-retry", 3);
+        headers.put("trace", "abc");
+        MessageProperties properties = new MessageProperties("application/json", "gzip", headers, 2, 5, "corr-1",
+                "reply.q", "60000", "id-1", Instant.ofEpochSecond(1_700_000_000L), "order", "guest", "app", "c1");
+        for (int size : new int[] {0, 1, 1000, 70_000}) {
+            byte[] body = new byte[size];
+            for (int i = 0; i < size; i++) {
+                body[i] = (byte) (i * 31 + size);
+            }
+            Message message = new Message("orders", "eu.created", properties, body);
+            byte[] record = BrokerRecords.message(message);
+            Message read = BrokerRecords.readMessage(ByteBuffer.wrap(record));
+            assertThat(read.exchange()).isEqualTo("orders");
+            assertThat(read.routingKey()).isEqualTo("eu.created");
+            assertThat(read.properties()).isEqualTo(properties);
+            assertThat(read.body()).as("body of %d bytes", size).isEqualTo(body);
+            assertThat(BrokerRecords.readMessageSummary(ByteBuffer.wrap(record)).bodySize()).isEqualTo(size);
+        }
+    }
+
+    @Test
     void aBacklogBeyondTheResidentLimitLivesOnDiskAndComesBackInOrderAfterARestart(@TempDir Path dir) {
         BrokerConfig paging = new BrokerConfig("guest", "guest", 1L << 40, 1024 * 1024).withQueueResidentBytes(64 * 1024);
         MessageProperties persistent = new MessageProperties(null, null, null, 2, null, null, null, null, null,

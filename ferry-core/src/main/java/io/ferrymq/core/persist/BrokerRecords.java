@@ -119,7 +119,7 @@ public final class BrokerRecords {
     }
 
     public static byte[] message(Message m) {
-        Out out = new Out(MESSAGE, m.body().length + 128);
+        Out out = new Out(MESSAGE, 128);
         out.str(m.exchange());
         out.str(m.routingKey());
         MessageProperties p = m.properties();
@@ -144,8 +144,8 @@ public final class BrokerRecords {
                 out.table(castTable(map));
             }
         }
-        out.blob(m.body());
-        return out.bytes();
+        // the body goes straight into the result: one copy of it, not three (buffer, its growth, toByteArray)
+        return out.bytesThenBlob(m.body());
     }
 
     // ---- decoding
@@ -334,7 +334,7 @@ public final class BrokerRecords {
     }
 
     private static final class Out {
-        private final ByteArrayOutputStream buffer;
+        private final Buffer buffer;
         private final DataOutputStream data;
 
         Out(byte kind) {
@@ -342,7 +342,7 @@ public final class BrokerRecords {
         }
 
         Out(byte kind, int size) {
-            buffer = new ByteArrayOutputStream(size);
+            buffer = new Buffer(size);
             data = new DataOutputStream(buffer);
             u8(kind);
             u8(VERSION);
@@ -350,6 +350,16 @@ public final class BrokerRecords {
 
         byte[] bytes() {
             return buffer.toByteArray();
+        }
+
+        /** What was written so far followed by {@code blob} as {@link #blob} writes it, in one exactly sized array. */
+        byte[] bytesThenBlob(byte[] blob) {
+            int head = buffer.size();
+            byte[] out = new byte[head + Integer.BYTES + blob.length];
+            System.arraycopy(buffer.array(), 0, out, 0, head);
+            ByteBuffer.wrap(out, head, Integer.BYTES).putInt(blob.length);
+            System.arraycopy(blob, 0, out, head + Integer.BYTES, blob.length);
+            return out;
         }
 
         void u8(int v) {
@@ -595,6 +605,17 @@ public final class BrokerRecords {
                 case 'F' -> table();
                 default -> throw new BadRecordException("unknown field value tag " + tag);
             };
+        }
+    }
+
+    /** A byte array stream whose array can be read without the copy {@code toByteArray} makes. */
+    private static final class Buffer extends ByteArrayOutputStream {
+        Buffer(int size) {
+            super(size);
+        }
+
+        byte[] array() {
+            return buf;
         }
     }
 }
