@@ -87,11 +87,7 @@ class PreallocatedSegmentTest {
         assertThat(fileLength(crashed.dir, crashed.activeBase)).isEqualTo(SEGMENT);
         recovered.log.close();
 
-        LogFixture reopened = new LogFixture(new DiskFiles(crashed.dir), CONFIG);
-        assertThat(reopened.damages).isEmpty();
-        assertThat(reopened.records).extracting(LogFixture.Scanned::address)
-                .containsSequence(crashed.addresses).endsWith(next);
-        reopened.log.close();
+        assertReopensCleanly(crashed, next);
     }
 
     @Test
@@ -121,11 +117,7 @@ class PreallocatedSegmentTest {
         assertThat(fileLength(crashed.dir, crashed.end)).isEqualTo(SEGMENT);
         recovered.log.close();
 
-        LogFixture reopened = new LogFixture(new DiskFiles(crashed.dir), CONFIG);
-        assertThat(reopened.damages).isEmpty();
-        assertThat(reopened.records).extracting(LogFixture.Scanned::address)
-                .containsSequence(crashed.addresses).endsWith(next);
-        reopened.log.close();
+        assertReopensCleanly(crashed, next);
     }
 
     @Test
@@ -154,11 +146,7 @@ class PreallocatedSegmentTest {
         assertThat(next).isEqualTo(crashed.end);
         log.close();
 
-        LogFixture reopened = new LogFixture(new DiskFiles(crashed.dir), CONFIG);
-        assertThat(reopened.damages).isEmpty();
-        assertThat(reopened.records).extracting(LogFixture.Scanned::address)
-                .containsSequence(crashed.addresses).endsWith(next);
-        reopened.log.close();
+        assertReopensCleanly(crashed, next);
     }
 
     @Test
@@ -185,6 +173,15 @@ class PreallocatedSegmentTest {
     }
 
     private record Crashed(Path dir, List<Long> addresses, long activeBase, long end) {
+    }
+
+    /** After the recovery and one more append at {@code next}: a clean reopen sees every record, the new one last. */
+    private static void assertReopensCleanly(Crashed crashed, long next) throws Exception {
+        LogFixture reopened = new LogFixture(new DiskFiles(crashed.dir), CONFIG);
+        assertThat(reopened.damages).isEmpty();
+        assertThat(reopened.records).extracting(LogFixture.Scanned::address)
+                .containsSequence(crashed.addresses).endsWith(next);
+        reopened.log.close();
     }
 
     /**
