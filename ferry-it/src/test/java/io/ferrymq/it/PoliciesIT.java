@@ -32,10 +32,6 @@ class PoliciesIT {
         ops.closeConnections();
     }
 
-    private Channel channel(String vhost) throws Exception {
-        return ops.channel(vhost);
-    }
-
     @Test
     void policiesAreCreatedListedChangedAndDeletedInRabbitmqsShape() throws Exception {
         String vhost = ops.vhost();
@@ -110,7 +106,7 @@ class PoliciesIT {
     void aPolicyConfiguresExistingAndNewQueuesUnlessTheirOwnArgumentsSayOtherwiseAndLeavesWhenDeleted()
             throws Exception {
         String vhost = ops.vhost();
-        Channel ch = channel(vhost);
+        Channel ch = ops.channel(vhost);
         ch.queueDeclare("lim.old", true, false, false, null);
         ch.queueDeclare("other", true, false, false, null);
         publish(ch, "lim.old", "1", "2", "3", "4", "5");
@@ -154,7 +150,7 @@ class PoliciesIT {
     @Test
     void aPolicysTtlAndDeadLetterExchangeApplyToAnExistingQueue() throws Exception {
         String vhost = ops.vhost();
-        Channel ch = channel(vhost);
+        Channel ch = ops.channel(vhost);
         ch.queueDeclare("ttl.work", true, false, false, null);
         ch.queueDeclare("ttl.dlq", true, false, false, null);
         assertThat(admin.put("/api/policies/" + enc(vhost) + "/ttl", "{\"pattern\": \"^ttl\\\\.work$\","

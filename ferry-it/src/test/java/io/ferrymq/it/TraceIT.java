@@ -36,10 +36,6 @@ class TraceIT {
         ops.closeConnections();
     }
 
-    private Channel channel(String vhost) throws Exception {
-        return ops.channel(vhost);
-    }
-
     private void traceVhost(String vhost, boolean enabled) throws Exception {
         assertThat(admin.put("/api/trace/" + enc(vhost), "{\"enabled\": " + enabled + "}").status()).isEqualTo(204);
     }
@@ -77,7 +73,7 @@ class TraceIT {
     @Test
     void oneMessageIsFollowedThroughPublishRetryDeadLetterRedriveAndAck() throws Exception {
         String vhost = ops.vhost();
-        Channel ch = channel(vhost);
+        Channel ch = ops.channel(vhost);
         ch.queueDeclare("dlq", true, false, false, null);
         ch.queueDeclare("work", true, false, false, Map.of("x-retry-delay", 50, "x-delivery-limit", 1,
                 "x-dead-letter-exchange", "", "x-dead-letter-routing-key", "dlq"));
@@ -129,7 +125,7 @@ class TraceIT {
     @Test
     void traceOffRecordsNothingAndAQueueOrAPolicyTracesOnlyItsQueues() throws Exception {
         String vhost = ops.vhost();
-        Channel ch = channel(vhost);
+        Channel ch = ops.channel(vhost);
         ch.queueDeclare("quiet", true, false, false, null);
         ch.queueDeclare("watched", true, false, false, null);
         ch.queueDeclare("pol.q", true, false, false, null);
@@ -165,7 +161,7 @@ class TraceIT {
     @Test
     void theTraceAndItsSettingsSurviveARestart() throws Exception {
         String vhost = ops.vhost();
-        Channel ch = channel(vhost);
+        Channel ch = ops.channel(vhost);
         ch.queueDeclare("kept", true, false, false, null);
         traceVhost(vhost, true);
         publish(ch, "kept", "r-1", null);
@@ -177,7 +173,7 @@ class TraceIT {
 
         assertThat(events(trace(vhost, "message_id=r-1"))).isEqualTo(before);
         assertThat(admin.get("/api/trace/" + enc(vhost)).body().get("enabled").asBoolean()).isTrue();
-        Channel again = channel(vhost);
+        Channel again = ops.channel(vhost);
         again.basicAck(take(again, "kept").getEnvelope().getDeliveryTag(), false);
         assertThat(events(trace(vhost, "message_id=r-1"))).containsExactly("published", "routed", "enqueued@kept",
                 "delivered@kept", "acked@kept");
