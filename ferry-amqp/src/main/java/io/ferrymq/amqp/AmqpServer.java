@@ -81,7 +81,8 @@ public final class AmqpServer implements AutoCloseable {
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class
                 : NioServerSocketChannel.class;
         acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("ferry-amqp-accept"), io);
-        workers = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("ferry-amqp-io"), io);
+        int ioThreads = config.effectiveIoThreads();
+        workers = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("ferry-amqp-io"), io);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptor, workers)
                 .channel(channelType)
@@ -103,8 +104,8 @@ public final class AmqpServer implements AutoCloseable {
         }
         listener = bound.channel();
         InetSocketAddress address = (InetSocketAddress) listener.localAddress();
-        LOG.info("AMQP 0-9-1 listening on {}:{} ({})", address.getAddress().getHostAddress(), address.getPort(),
-                epoll ? "epoll" : "nio");
+        LOG.info("AMQP 0-9-1 listening on {}:{} ({}, {} I/O thread{})", address.getAddress().getHostAddress(),
+                address.getPort(), epoll ? "epoll" : "nio", ioThreads, ioThreads == 1 ? "" : "s");
         return address;
     }
 
@@ -125,6 +126,11 @@ public final class AmqpServer implements AutoCloseable {
                 ? "cannot listen for AMQP on " + where + ": address already in use (another broker running?)"
                 : "cannot listen for AMQP on " + where + ": " + cause;
         return new IllegalStateException(text, cause);
+    }
+
+    /** The number of I/O event loops (threads) serving connections once started; 0 before {@link #start()}. */
+    public synchronized int ioThreadCount() {
+        return workers instanceof MultiThreadIoEventLoopGroup group ? group.executorCount() : 0;
     }
 
     /** Connections currently open (including those still in their handshake). */

@@ -19,10 +19,13 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -35,8 +38,7 @@ class AmqpServerTest {
 
     @BeforeEach
     void start() {
-        server = new AmqpServer(broker, new AmqpServerConfig("127.0.0.1", 0, 2047, 131072, 60, 10_000, "test",
-                "ferrymq@test-node"));
+        server = new AmqpServer(broker, config(0));
         address = server.start();
     }
 
@@ -46,7 +48,16 @@ class AmqpServerTest {
         broker.shutdown();
     }
 
+    /** Loopback, a free port, the given number of I/O threads (0 for the default). */
+    private static AmqpServerConfig config(int ioThreads) {
+        return new AmqpServerConfig("127.0.0.1", 0, 2047, 131072, 60, 10_000, "test", "ferrymq@test-node", ioThreads);
+    }
+
     private ConnectionFactory factory() {
+        return factory(address);
+    }
+
+    private static ConnectionFactory factory(InetSocketAddress address) {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setHost("127.0.0.1");
         factory.setPort(address.getPort());
@@ -84,6 +95,42 @@ class AmqpServerTest {
             assertThat(received).hasSize(count).startsWith("m0", "m1");
             assertThat(server.connectionCount()).isEqualTo(1);
         }
+    }
+
+    @Test
+    void byDefaultHalfTheCoresServeConnectionsAtLeastOne() {
+        int cores = Runtime.getRuntime().availableProcessors();
+
+        assertThat(server.ioThreadCount()).isEqualTo(Math.max(1, cores / 2));
+    }
+
+    @Test
+    void theConfiguredNumberOfIoThreadsServesConnections() throws Exception {
+        AmqpServer twoLoops = new AmqpServer(broker, config(2));
+        try {
+            Set<String> before = ioThreadNames();
+            InetSocketAddress bound = twoLoops.start();
+            // Netty starts a loop's thread when it is given its first connection, and hands connections to the
+            // loops in turn: three connections (each open once newConnection returns) start every loop there is.
+            try (Connection first = factory(bound).newConnection();
+                 Connection second = factory(bound).newConnection();
+                 Connection third = factory(bound).newConnection()) {
+                Set<String> started = ioThreadNames();
+                started.removeAll(before);
+
+                assertThat(twoLoops.ioThreadCount()).isEqualTo(2);
+                assertThat(started).hasSize(2);
+                assertThat(twoLoops.connectionCount()).isEqualTo(3);
+            }
+        } finally {
+            twoLoops.close();
+        }
+    }
+
+    /** The names of the live threads of every AMQP server's I/O loops in this JVM. */
+    private static Set<String> ioThreadNames() {
+        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .filter(name -> name.startsWith("ferry-amqp-io-")).collect(Collectors.toCollection(HashSet::new));
     }
 
     @Test
@@ -155,8 +202,7 @@ class AmqpServerTest {
     @Test
     void aPortInUseIsReportedWithTheAddress() {
         AmqpServer second = new AmqpServer(broker,
-                new AmqpServerConfig("127.0.0.1", address.getPort(), 2047, 131072, 60, 10_000, "test",
-                        "ferrymq@test-node"));
+                config(0).withPort(address.getPort()));
 
         assertThatThrownBy(second::start).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("127.0.0.1:" + address.getPort()).hasMessageContaining("in use");

@@ -104,7 +104,7 @@ class StoreFaultIT {
         store = JournalPersistence.at(disk.mount(), StoreConfig.defaults());
         broker = new LocalBroker(BROKER, Clock.system(), store);
         amqp = new AmqpServer(broker, new AmqpServerConfig("127.0.0.1", 0, 2047, 131072, 60, 10_000, "test",
-                "ferrymq@localhost"));
+                "ferrymq@localhost", 0));
         int port = amqp.start().getPort();
         ConnectionFactory factory = new ConnectionFactory();
         factory.setHost("127.0.0.1");

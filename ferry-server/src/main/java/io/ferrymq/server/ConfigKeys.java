@@ -1,5 +1,7 @@
 package io.ferrymq.server;
 
+import io.ferrymq.amqp.AmqpServerConfig;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -62,6 +64,9 @@ final class ConfigKeys {
                 config.frameMax = ConfigValues.intBetween(value, 4096, Integer.MAX_VALUE));
         // 0 offers "no limit", which AMQP spells as 65535 channels.
         setters.put("channel_max", (config, value) -> config.channelMax = ConfigValues.intBetween(value, 0, 65535));
+        // 0 picks the default, half the cores (see AmqpServerConfig.defaultIoThreads).
+        setters.put("io_threads", (config, value) ->
+                config.ioThreads = ConfigValues.intBetween(value, 0, AmqpServerConfig.MAX_IO_THREADS));
         setters.put("heartbeat", (config, value) -> config.heartbeatSeconds = ConfigValues.intBetween(value, 0, 65535));
         setters.put("handshake_timeout", (config, value) ->
                 config.handshakeTimeoutMillis = ConfigValues.intBetween(value, 1, Integer.MAX_VALUE));

@@ -191,7 +191,8 @@ public final class FerryServer implements AutoCloseable {
 
     private static AmqpServerConfig amqpConfig(ServerConfig config, String nodeName) {
         return new AmqpServerConfig(config.amqpHost(), config.amqpPort(), config.channelMax(), config.frameMax(),
-                config.heartbeatSeconds(), config.handshakeTimeoutMillis(), FerryVersion.current(), nodeName);
+                config.heartbeatSeconds(), config.handshakeTimeoutMillis(), FerryVersion.current(), nodeName,
+                config.ioThreads());
     }
 
     /** A listener's start: binds and returns the bound address. */

@@ -24,12 +24,13 @@ import java.util.List;
  *                               {@code consumer_timeout}); a queue's {@code x-consumer-timeout} overrides it
  * @param traceMaxEvents         message trace keeps at most this many events
  * @param traceMaxAgeMillis      message trace forgets events older than this
+ * @param ioThreads              I/O event loops serving AMQP connections; 0 means half the cores, at least one
  */
 public record ServerConfig(String amqpHost, int amqpPort, String httpHost, int httpPort, Path dataDir,
                            String defaultUser, String defaultPass, MemoryWatermark memoryHighWatermark,
                            long diskFreeLimitBytes, int maxMessageSizeBytes, int frameMax, int channelMax,
                            int heartbeatSeconds, int handshakeTimeoutMillis, long consumerTimeoutMillis,
-                           LogLevel logLevel, int traceMaxEvents, long traceMaxAgeMillis) {
+                           LogLevel logLevel, int traceMaxEvents, long traceMaxAgeMillis, int ioThreads) {
 
     /** RabbitMQ's default {@code disk_free_limit.absolute}, 50MB. */
     public static final long DEFAULT_DISK_FREE_LIMIT = 50_000_000;
@@ -39,7 +40,7 @@ public record ServerConfig(String amqpHost, int amqpPort, String httpHost, int h
         return new ServerConfig("0.0.0.0", 5672, "0.0.0.0", 15672, Path.of("data"), "guest", "guest",
                 new MemoryWatermark.Relative(0.4), DEFAULT_DISK_FREE_LIMIT, BrokerConfig.DEFAULT_MAX_MESSAGE_SIZE,
                 131072, 2047, 60, 10_000, BrokerConfig.DEFAULT_CONSUMER_TIMEOUT, LogLevel.INFO,
-                Tracer.DEFAULT_MAX_EVENTS, Tracer.DEFAULT_MAX_AGE_MILLIS);
+                Tracer.DEFAULT_MAX_EVENTS, Tracer.DEFAULT_MAX_AGE_MILLIS, 0);
     }
 
     /**
@@ -75,6 +76,7 @@ public record ServerConfig(String amqpHost, int amqpPort, String httpHost, int h
         LogLevel logLevel;
         int traceMaxEvents;
         long traceMaxAgeMillis;
+        int ioThreads;
 
         Builder(ServerConfig start) {
             amqpHost = start.amqpHost;
@@ -95,13 +97,14 @@ public record ServerConfig(String amqpHost, int amqpPort, String httpHost, int h
             logLevel = start.logLevel;
             traceMaxEvents = start.traceMaxEvents;
             traceMaxAgeMillis = start.traceMaxAgeMillis;
+            ioThreads = start.ioThreads;
         }
 
         ServerConfig build() {
             return new ServerConfig(amqpHost, amqpPort, httpHost, httpPort, dataDir, defaultUser, defaultPass,
                     memoryHighWatermark, diskFreeLimitBytes, maxMessageSizeBytes, frameMax, channelMax,
                     heartbeatSeconds, handshakeTimeoutMillis, consumerTimeoutMillis, logLevel, traceMaxEvents,
-                    traceMaxAgeMillis);
+                    traceMaxAgeMillis, ioThreads);
         }
     }
 }

@@ -29,6 +29,7 @@ class ServerConfigTest {
         assertThat(config.heartbeatSeconds()).isEqualTo(60);
         assertThat(config.handshakeTimeoutMillis()).isEqualTo(10_000);
         assertThat(config.logLevel()).isEqualTo(LogLevel.INFO);
+        assertThat(config.ioThreads()).as("0: half the cores, at least one").isZero();
     }
 
     @Test
@@ -45,6 +46,7 @@ class ServerConfigTest {
                 setting("max_message_size", "1048576"),
                 setting("frame_max", "4096"),
                 setting("channel_max", "16"),
+                setting("io_threads", "3"),
                 setting("heartbeat", "0"),
                 setting("handshake_timeout", "2500"),
                 setting("consumer_timeout", "60000"),
@@ -54,7 +56,7 @@ class ServerConfigTest {
 
         assertThat(config).isEqualTo(new ServerConfig("127.0.0.1", 5673, "127.0.0.2", 15673, Path.of("/var/lib/ferry"),
                 "admin", "s3cret#1", new MemoryWatermark.Absolute(512L << 20), 1_000_000_000L, 1048576, 4096, 16, 0,
-                2500, 60000, LogLevel.DEBUG, 500, 60000L));
+                2500, 60000, LogLevel.DEBUG, 500, 60000L, 3));
     }
 
     @Test
@@ -91,6 +93,20 @@ class ServerConfigTest {
                 .isInstanceOf(StartupException.class)
                 .hasMessage("/etc/ferry.conf line 7: frame_max = '1024': expected a whole number from 4096 to "
                         + Integer.MAX_VALUE);
+    }
+
+    @Test
+    void ioThreadsAreAWholeNumberUpTo1024() {
+        assertThat(ServerConfig.from(List.of(setting("io_threads", "0"))).ioThreads()).isZero();
+        assertThat(ServerConfig.from(List.of(setting("io_threads", "1024"))).ioThreads()).isEqualTo(1024);
+        for (String bad : List.of("-1", "1025", "two", "")) {
+            Setting setting = new Setting("io_threads", bad, "/etc/ferry.conf line 4");
+
+            assertThatThrownBy(() -> ServerConfig.from(List.of(setting)))
+                    .isInstanceOf(StartupException.class)
+                    .hasMessage("/etc/ferry.conf line 4: io_threads = '" + bad + "': expected a whole number"
+                            + " from 0 to 1024");
+        }
     }
 
     private static Setting setting(String key, String value) {
