@@ -16,6 +16,7 @@ import io.ferrymq.amqp.codec.method.ConnectionTune;
 import io.ferrymq.amqp.codec.method.ConnectionTuneOk;
 import io.ferrymq.amqp.codec.method.ConnectionUpdateSecret;
 import io.ferrymq.amqp.codec.method.ConnectionUpdateSecretOk;
+import io.ferrymq.common.concurrent.EndOfPass;
 import io.ferrymq.core.Broker;
 import io.ferrymq.core.BrokerConnection;
 import io.ferrymq.core.BrokerException;
@@ -23,6 +24,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.SingleThreadEventLoop;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -103,6 +105,11 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter
         this.ctx = ctx;
         this.out = new FrameWriter(ctx, config.frameMax());
         this.inbox = new ConnectionInbox(ctx.channel().eventLoop(), this);
+        // the store's writes this loop's connections ask for are done by the loop at the end of its pass (G1 still:
+        // a confirm goes out after the force), instead of waking the store's writer thread per durable write
+        if (ctx.channel().eventLoop() instanceof SingleThreadEventLoop loop && loop.inEventLoop()) {
+            EndOfPass.install(loop::executeAfterEventLoopIteration);
+        }
     }
 
     @Override

@@ -24,6 +24,10 @@ final class LogFixture {
     final List<Damage> damages = new ArrayList<>();
 
     LogFixture(StoreFiles files, StoreConfig config) throws IOException {
+        this(files, config, WriterHooks.NONE);
+    }
+
+    LogFixture(StoreFiles files, StoreConfig config, WriterHooks hooks) throws IOException {
         log = SegmentLog.open(files, config, damages);
         ScanListener listener = new ScanListener() {
             @Override
@@ -41,7 +45,7 @@ final class LogFixture {
         for (long base : log.segmentBases()) {
             log.scan(base, 0, Long.MAX_VALUE, 0, listener);
         }
-        log.start(WriterHooks.NONE);
+        log.start(hooks);
     }
 
     static byte[] payload(int seed, int length) {
