@@ -323,6 +323,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter
         out.method(0, new ConnectionOpenOk(""));
         flow = new FlowControl(ctx.channel(), out, inbox, heartbeater, clientHas(CONNECTION_BLOCKED));
         broker.addAlarmListener(flow);
+        brokerConnection.onPublisherFlow(flow);
         if (LOG.isDebugEnabled()) {
             LOG.debug("{}: user '{}' opened vhost '{}'", name, handshake.username(), open.virtualHost());
         }

@@ -66,6 +66,11 @@ final class ControlledBroker implements Broker {
             }
 
             @Override
+            public void onPublisherFlow(io.ferrymq.core.PublisherFlow flow) {
+                connection.onPublisherFlow(flow);
+            }
+
+            @Override
             public void close() {
                 connection.close();
             }

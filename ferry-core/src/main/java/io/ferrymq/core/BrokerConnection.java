@@ -29,6 +29,13 @@ public interface BrokerConnection {
      */
     void onForcedClose(Consumer<String> listener);
 
+    /**
+     * Registers who to tell when a queue this connection publishes to asks its publishers to pause, and when it
+     * lets them go (queue flow control: a queue whose consumers fell behind, holding more in memory than it may).
+     * Called once, right after the connection opened; without it, publishers are never asked to pause.
+     */
+    void onPublisherFlow(PublisherFlow flow);
+
     /** Closes every session (requeuing their unacked messages) and deletes exclusive queues. */
     void close();
 }

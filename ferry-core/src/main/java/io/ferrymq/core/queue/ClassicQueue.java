@@ -89,6 +89,7 @@ public final class ClassicQueue implements Queue {
     private final Deduplicator dedup;
     /** Delivery counts and retry due times that must survive a restart; under the lock. */
     private final DeliveryStates deliveryStates;
+    private final QueueFlow flow;
     private QueueConsumer exclusiveConsumer;
     /** See {@link #storeKey()}; written before the queue is published, read under the lock. */
     private long storeKey;
@@ -114,6 +115,7 @@ public final class ClassicQueue implements Queue {
         DedupSettings dedupSettings = DedupSettings.parse(settings.arguments(), settings.describe());
         this.dedup = dedupSettings == null ? null : new Deduplicator(dedupSettings, context.persistence());
         this.deliveryStates = new DeliveryStates(context.persistence());
+        this.flow = new QueueFlow(context.residentBytes());
     }
 
     /** Arms the idle-expiry timer; called once the queue is built. */
@@ -473,6 +475,7 @@ public final class ClassicQueue implements Queue {
     public int delete(boolean ifUnused, boolean ifEmpty) {
         List<QueueConsumer> cancelled;
         int count;
+        List<Runnable> released;
         lock.lock();
         long before = machine.heldBytes();
         try {
@@ -502,14 +505,33 @@ public final class ClassicQueue implements Queue {
         } finally {
             long delta = machine.heldBytes() - before;
             publishCounts();
+            released = flow.update(machine.heldBytes(), machine.consumerCount(), deleted);
             lock.unlock();
             context.memory().add(delta);
         }
+        letGo(released);
         String reason = settings.describe() + " was deleted";
         for (QueueConsumer consumer : cancelled) {
             consumer.cancelledByQueue(reason);
         }
         return count;
+    }
+
+    @Override
+    public boolean congested() {
+        return flow.congested();
+    }
+
+    @Override
+    public boolean whenUncongested(Runnable resume) {
+        return locked(() -> flow.await(resume));
+    }
+
+    /** Unlocked: the publishers queue flow control let go. */
+    private static void letGo(List<Runnable> released) {
+        if (released != null) {
+            released.forEach(Runnable::run);
+        }
     }
 
     @Override
@@ -546,6 +568,7 @@ public final class ClassicQueue implements Queue {
         long before = machine.heldBytes();
         long delta;
         List<DeadLetter> leaving = null;
+        List<Runnable> released;
         try {
             return action.get();
         } finally {
@@ -558,11 +581,13 @@ public final class ClassicQueue implements Queue {
             }
             delta = machine.heldBytes() - before;
             publishCounts();
+            released = flow.update(machine.heldBytes(), machine.consumerCount(), deleted);
             lock.unlock();
             context.memory().add(delta);
             if (leaving != null) {
                 deadLetter(leaving);
             }
+            letGo(released);
         }
     }
 

@@ -60,6 +60,22 @@ public interface Queue {
     java.util.concurrent.CompletableFuture<Void> offer(Message message);
 
     /**
+     * Queue flow control ({@code QueueFlow}): whether the queue asks its publishers to pause now because its
+     * consumers fell behind. Any thread; cheap enough to ask after every publish.
+     */
+    default boolean congested() {
+        return false;
+    }
+
+    /**
+     * Runs {@code resume} once the queue no longer asks its publishers to pause (from whichever thread changed
+     * that); returns false, and never runs it, when the queue does not ask now.
+     */
+    default boolean whenUncongested(Runnable resume) {
+        return false;
+    }
+
+    /**
      * Phase one of a transaction's publish (G5): holds a place for {@code message} without making it visible.
      * Returns null when the queue no longer takes messages (it was deleted while the message was routed).
      *

@@ -4,6 +4,7 @@ import io.ferrymq.core.BrokerConnection;
 import io.ferrymq.core.BrokerException;
 import io.ferrymq.core.Condition;
 import io.ferrymq.core.ConnectionInfo;
+import io.ferrymq.core.PublisherFlow;
 import io.ferrymq.core.Session;
 import io.ferrymq.core.queue.Queue;
 import io.ferrymq.core.vhost.VirtualHost;
@@ -28,6 +29,9 @@ public final class LocalConnection implements BrokerConnection {
     private final Set<Queue> exclusiveQueues = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Consumer<String> forcedCloseListener = reason -> { };
+    private volatile PublisherFlow publisherFlow;
+    /** The queues this connection's publishers wait on (queue flow control); each is resumed once. */
+    private final Set<Queue> flowWaits = ConcurrentHashMap.newKeySet();
 
     /**
      * @param id       broker-unique, never {@link io.ferrymq.core.queue.QueueSettings#NOT_EXCLUSIVE}: owns
@@ -73,6 +77,30 @@ public final class LocalConnection implements BrokerConnection {
     /** The open sessions, by number. */
     public List<LocalSession> sessions() {
         return sessions.stream().sorted(java.util.Comparator.comparingInt(LocalSession::number)).toList();
+    }
+
+    @Override
+    public void onPublisherFlow(PublisherFlow flow) {
+        this.publisherFlow = flow;
+    }
+
+    /**
+     * Session thread, after publishing to {@code queue} while it asks its publishers to pause: tells the adapter to
+     * pause, once per queue, and to resume when that queue lets its publishers go.
+     */
+    void awaitFlow(Queue queue) {
+        PublisherFlow flow = publisherFlow;
+        if (flow == null || !flowWaits.add(queue)) {
+            return;
+        }
+        flow.pause();
+        Runnable resume = () -> {
+            flowWaits.remove(queue);
+            flow.resume();
+        };
+        if (!queue.whenUncongested(resume)) {
+            resume.run();
+        }
     }
 
     @Override

@@ -157,6 +157,9 @@ final class Publishing {
             if (safe == null) {
                 continue;
             }
+            if (queue.congested()) {
+                connection.awaitFlow(queue);
+            }
             taken = true;
             if (!safe.isDone() || safe.isCompletedExceptionally()) {
                 if (writes == null) {
