@@ -68,6 +68,31 @@ class QueueFlowIT {
     }
 
     @Test
+    void aConnectionThatAlsoConsumesFromTheQueueIsNotPaused() throws Exception {
+        // pausing it would stop reading the acknowledgements that drain the queue: it would never go on
+        String q = unique("same");
+        try (Connection conn = Amqp.connect(broker)) {
+            Channel pc = conn.createChannel();
+            pc.queueDeclare(q, false, false, false, null);
+            Channel sc = conn.createChannel();
+            AtomicInteger delivered = new AtomicInteger();
+            sc.basicConsume(q, false, new DefaultConsumer(sc) {
+                @Override
+                public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties,
+                                           byte[] body) {
+                    delivered.incrementAndGet();
+                }
+            });
+            AtomicInteger published = new AtomicInteger();
+            publishInBackground(pc, q, published).get(60, TimeUnit.SECONDS);
+            assertThat(published.get()).isEqualTo(MESSAGES);
+            sc.close();
+            assertThat(Amqp.messageCount(pc, q)).isEqualTo(MESSAGES);
+            pc.queueDelete(q);
+        }
+    }
+
+    @Test
     void aQueueWithoutConsumersTakesMoreThanTheMarkWithoutPausingItsPublisher() throws Exception {
         String q = unique("fill");
         try (Connection pub = Amqp.connect(broker)) {

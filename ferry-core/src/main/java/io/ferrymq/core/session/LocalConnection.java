@@ -86,11 +86,12 @@ public final class LocalConnection implements BrokerConnection {
 
     /**
      * Session thread, after publishing to {@code queue} while it asks its publishers to pause: tells the adapter to
-     * pause, once per queue, and to resume when that queue lets its publishers go.
+     * pause, once per queue, and to resume when that queue lets its publishers go. Not when this connection also
+     * consumes from that queue: reading no more of it would hold back the very acknowledgements that drain it.
      */
     void awaitFlow(Queue queue) {
         PublisherFlow flow = publisherFlow;
-        if (flow == null || !flowWaits.add(queue)) {
+        if (flow == null || flowWaits.contains(queue) || consumesFrom(queue) || !flowWaits.add(queue)) {
             return;
         }
         flow.pause();
@@ -101,6 +102,15 @@ public final class LocalConnection implements BrokerConnection {
         if (!queue.whenUncongested(resume)) {
             resume.run();
         }
+    }
+
+    private boolean consumesFrom(Queue queue) {
+        for (LocalSession session : sessions) {
+            if (session.consumesFrom(queue)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -13,6 +13,7 @@ import io.ferrymq.core.QueueDeclaration;
 import io.ferrymq.core.QueueDeclareResult;
 import io.ferrymq.core.Session;
 import io.ferrymq.core.SettleOp;
+import io.ferrymq.core.queue.Queue;
 import io.ferrymq.core.vhost.VirtualHost;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -221,6 +222,16 @@ public final class LocalSession implements Session {
      * told, as on broker shutdown), unacked and uncommitted deliveries requeued to their places,
      * buffered publishes completed with REJECTED.
      */
+    /** Whether one of this session's consumers takes from {@code queue}. */
+    boolean consumesFrom(Queue queue) {
+        for (SessionConsumer consumer : ledger.consumers()) {
+            if (consumer.queue() == queue) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     void terminate(String reason) {
         directReply.stop();
         SessionLedger.Closing closing = ledger.close();
