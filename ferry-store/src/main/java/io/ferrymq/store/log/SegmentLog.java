@@ -268,6 +268,12 @@ public final class SegmentLog implements Log {
         started.start();
     }
 
+    /** Whether the writer thread waits for work and no one writes (tests wait for it to know who will write). */
+    boolean writerIdle() {
+        GroupCommitWriter started = writer;
+        return started != null && started.idle();
+    }
+
     /** Whether a preallocated file waits for the next roll (tests wait for it to make rolls predictable). */
     boolean nextSegmentPrepared() {
         SegmentPreparer prepared = preparer;

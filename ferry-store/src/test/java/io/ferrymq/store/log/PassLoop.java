@@ -42,6 +42,14 @@ final class PassLoop implements AutoCloseable {
         return over;
     }
 
+    /** Waits (up to 10 s) until {@code log}'s writer thread is idle, so that a pass after this writes itself. */
+    static void awaitIdleWriter(SegmentLog log) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!log.writerIdle() && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+    }
+
     String name() {
         return thread.getName();
     }
