@@ -29,8 +29,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * Whoever writes holds the <em>writer role</em> (a lock), so the log still has one writer at a time. The work between
  * batches ({@link WriterHooks}: checkpoints, compaction, reclaiming segments) stays on the writer thread, which does
  * it a little later ({@value #HOOKS_DELAY_MILLIS} ms) for the batches others wrote, so an event loop never compacts.
- * After a slow force (a busy disk) the passes hand their batches to the writer thread again for a second, so that an
- * event loop does not stop reading and delivering for as long as each force takes.
  *
  * <p>A failed write or force poisons the writer: the requests waiting for it fail and every later one fails at
  * once. After a failed fsync the kernel may already have dropped the dirty pages it could not write, so a retry
@@ -42,13 +40,6 @@ final class GroupCommitWriter implements LogWriter {
     /** How long after a batch written at the end of a pass the writer thread runs the hooks (it coalesces them). */
     static final long HOOKS_DELAY_MILLIS = 20;
     private static final long HOOKS_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(HOOKS_DELAY_MILLIS);
-    /**
-     * A force at the end of a pass that takes longer than this (the disk is busy: another file's writeback, a
-     * checkpoint) sends the passes' batches back to the writer thread for {@link #BUSY_DISK_BACKOFF_NANOS}: the
-     * event loop would otherwise stop reading and delivering for as long as each force takes (up to 100 ms seen).
-     */
-    static final long SLOW_FORCE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
-    static final long BUSY_DISK_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** At most this many requests in a batch written at the end of a pass; the writer thread takes the rest. */
     private static final int MAX_REQUESTS_PER_PASS = 4096;
 
@@ -65,8 +56,6 @@ final class GroupCommitWriter implements LogWriter {
     /** A batch was written at the end of a pass and the hooks have not run since. */
     private volatile boolean hooksDue;
     private volatile long hooksDueSince;
-    /** Until then (System.nanoTime), passes leave their batches to the writer thread: the disk was slow. */
-    private volatile long passesWriteAfter = System.nanoTime();
     private volatile boolean stopping;
     private volatile boolean terminated;
     private volatile StoreException failure;
@@ -108,7 +97,7 @@ final class GroupCommitWriter implements LogWriter {
         inbox.offer(request);
         if (terminated) {
             failRemaining();
-        } else if (!(System.nanoTime() - passesWriteAfter >= 0 && EndOfPass.defer(writeAtEndOfPass)) && parked) {
+        } else if (!EndOfPass.defer(writeAtEndOfPass) && parked) {
             LockSupport.unpark(thread);
         }
         return request.future;
@@ -307,12 +296,7 @@ final class GroupCommitWriter implements LogWriter {
             if (!forceWanted) {
                 return;
             }
-            long started = System.nanoTime();
             appender.force();
-            long finished = System.nanoTime();
-            if (finished - started > SLOW_FORCE_NANOS) {
-                passesWriteAfter = finished + BUSY_DISK_BACKOFF_NANOS;
-            }
             fsyncs++;
             durable = appender.position();
             forceWanted = false;

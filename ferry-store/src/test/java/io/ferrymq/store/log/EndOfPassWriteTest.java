@@ -60,35 +60,6 @@ class EndOfPassWriteTest {
     }
 
     @Test
-    void afterASlowForceThePassesLeaveTheirWritesToTheWriterThread() throws Exception {
-        SimulatedDisk disk = new SimulatedDisk(25);
-        LogFixture fixture = new LogFixture(disk.mount(), SMALL);
-        List<String> completedOn = new CopyOnWriteArrayList<>();
-        try (PassLoop loop = new PassLoop("pass-loop")) {
-            // the disk is busy: this pass's force takes longer than the writer tolerates on an event loop
-            disk.onForce(() -> {
-                try {
-                    // sleep, not park: a pass-loop thread may hold an unpark permit that would end a park at once
-                    Thread.sleep(TimeUnit.NANOSECONDS.toMillis(GroupCommitWriter.SLOW_FORCE_NANOS) * 3);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            PassLoop.awaitIdleWriter(fixture.log);
-            loop.pass(() -> fixture.log.append((byte) 1, (byte) 0, ByteBuffer.wrap(payload(1, 10)), Durability.SYNC)
-                    .whenComplete((address, error) -> completedOn.add(Thread.currentThread().getName())))
-                    .get(10, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS);
-            disk.onForce(() -> { });
-            // within the back-off the next pass's write is the writer thread's, and it still completes after a force
-            loop.pass(() -> fixture.log.append((byte) 1, (byte) 0, ByteBuffer.wrap(payload(2, 10)), Durability.SYNC)
-                    .whenComplete((address, error) -> completedOn.add(Thread.currentThread().getName())))
-                    .get(10, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS);
-            assertThat(completedOn).containsExactly("pass-loop", "ferry-store-writer");
-        }
-        fixture.log.close();
-    }
-
-    @Test
     void aLazyAppendFromAPassIsWrittenAtItsEndWithoutAForce() throws Exception {
         SimulatedDisk disk = new SimulatedDisk(22);
         LogFixture fixture = new LogFixture(disk.mount(), SMALL);
