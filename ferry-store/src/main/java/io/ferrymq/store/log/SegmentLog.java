@@ -70,6 +70,8 @@ public final class SegmentLog implements Log {
     private volatile GroupCommitWriter writer;
     private SegmentAppender appender;
     private SegmentPreparer preparer;
+    /** Removes deleted segments' files gradually; only where files preallocate (a real disk), else null. */
+    private SegmentDeleter deleter;
 
     private SegmentLog(StoreFiles files, StoreConfig config, ConcurrentSkipListMap<Long, Segment> segments,
                        long damagedEnd) {
@@ -83,7 +85,8 @@ public final class SegmentLog implements Log {
     /**
      * Opens the segments in {@code files}: checks every header, deletes a last segment whose header a crash tore,
      * and renames any other segment with a damaged header to {@code .corrupt}, adding what it did to
-     * {@code damages}. Deletes a prepared segment file a crash left ({@link SegmentNames#PREPARED_SUFFIX}).
+     * {@code damages}. Deletes a prepared segment file a crash left ({@link SegmentNames#PREPARED_SUFFIX}) and the
+     * files of deleted segments not yet removed ({@link SegmentNames#DELETED_SUFFIX}).
      *
      * <p>Until the last segment is scanned, its {@link #segmentSize} is its file's length, which after a crash may
      * include a preallocated zero tail: scan it (with repair) before {@link #start}, or start scans it itself.
@@ -98,6 +101,9 @@ public final class SegmentLog implements Log {
                 names.put(base.getAsLong(), name);
             } else if (name.endsWith(SegmentNames.PREPARED_SUFFIX)) {
                 // prepared for a roll that never happened; not a segment, and nothing was ever in it
+                files.delete(name);
+            } else if (name.endsWith(SegmentNames.DELETED_SUFFIX)) {
+                // a deleted segment whose file a crash or close left behind
                 files.delete(name);
             }
         }
@@ -244,6 +250,7 @@ public final class SegmentLog implements Log {
         }
         if (files.preallocates()) {
             preparer = new SegmentPreparer(files, config.segmentBytes(), "ferry-store-prepare");
+            deleter = new SegmentDeleter(files, "ferry-store-delete");
         }
         Segment active;
         if (last != null && last.getValue().end() >= damagedEnd) {
@@ -280,7 +287,10 @@ public final class SegmentLog implements Log {
         return prepared != null && prepared.ready();
     }
 
-    /** Deletes a sealed segment file. Writer thread (or before start). Not durable until {@link #syncDirectory}. */
+    /**
+     * Deletes a sealed segment file. Writer thread (or before start). Not durable until {@link #syncDirectory}. On a
+     * real disk the file is renamed out of the log and removed later, a slice at a time ({@link SegmentDeleter}).
+     */
     public void deleteSegment(long base) throws IOException {
         if (appender != null && appender.active().base == base) {
             throw new IllegalStateException("the active segment at " + base + " cannot be deleted");
@@ -288,8 +298,20 @@ public final class SegmentLog implements Log {
         Segment segment = segments.remove(base);
         if (segment != null) {
             closeQuietly(segment);
-            files.delete(segment.name);
+            if (deleter == null) {
+                files.delete(segment.name);
+            } else {
+                String deleted = segment.name + SegmentNames.DELETED_SUFFIX;
+                files.rename(segment.name, deleted);
+                deleter.delete(deleted);
+            }
         }
+    }
+
+    /** Whether every deleted segment's file is gone from the disk (tests). */
+    boolean deletionsDone() {
+        SegmentDeleter started = deleter;
+        return started == null || started.idle();
     }
 
     public void syncDirectory() throws IOException {
@@ -517,6 +539,9 @@ public final class SegmentLog implements Log {
         }
         if (preparer != null) {
             preparer.close();
+        }
+        if (deleter != null) {
+            deleter.close();
         }
         for (Segment segment : segments.values()) {
             closeQuietly(segment);

@@ -14,6 +14,11 @@ final class SegmentNames {
     static final String QUARANTINE_SUFFIX = ".corrupt";
     /** Marks a file the store prepared but never made a segment: left over by a crash, deleted at open. */
     static final String PREPARED_SUFFIX = ".next";
+    /**
+     * Appended to a deleted segment's name while {@link SegmentDeleter} removes the file a slice at a time; such a
+     * file is no segment any more (the rename was the deletion), and open deletes it.
+     */
+    static final String DELETED_SUFFIX = ".deleted";
     /** The preallocated file of the next segment until a roll renames it to the segment's name. */
     static final String PREPARED = "segment" + PREPARED_SUFFIX;
     private static final int DIGITS = 20;

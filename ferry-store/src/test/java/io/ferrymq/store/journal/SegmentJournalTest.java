@@ -12,14 +12,18 @@ import io.ferrymq.store.log.DamageKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static io.ferrymq.store.journal.Journals.SMALL;
 import static io.ferrymq.store.journal.Recorder.bytes;
@@ -194,6 +198,34 @@ class SegmentJournalTest {
             assertThat(stats.liveValues()).isZero();
             assertThat(stats.segments()).isLessThanOrEqualTo(2);
             assertThat(stats.reclaimedSegments()).isGreaterThan(10);
+        }
+    }
+
+    @Test
+    void onARealDiskReclaimedSegmentsLeaveTheDirectoryInTheBackground(@TempDir Path dir) throws Exception {
+        try (SegmentJournal journal = Journals.open(new DiskFiles(dir), SMALL, new Recorder())) {
+            List<Long> added = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                added.add(journal.add(1, i, body(i, 300), Durability.SYNC).join());
+            }
+            for (int i = 0; i < 200; i++) {
+                journal.delete(1, i, added.get(i), Durability.SYNC).join();
+            }
+            JournalStats stats = Journals.quiesce(journal);
+            assertThat(stats.reclaimedSegments()).isPositive();
+            // renamed out of the log at once (the deletion), the files themselves removed a slice at a time
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (fileNames(dir).stream().anyMatch(n -> n.endsWith(".deleted")) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(fileNames(dir)).noneMatch(n -> n.endsWith(".deleted"));
+            assertThat(fileNames(dir).stream().filter(n -> n.endsWith(".seg")).count()).isEqualTo(stats.segments());
+        }
+    }
+
+    private static List<String> fileNames(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(path -> path.getFileName().toString()).toList();
         }
     }
 

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Segments written into preallocated, zero-filled files on a real disk (a temporary directory): rolls, clean
  * close, and the files a crash leaves (a zero tail after the last forced record, a torn record before the zeros, a
- * prepared file no roll took), copied while the log is still open, as a kill -9 would leave them.
+ * prepared file no roll took, a deleted segment's file not yet removed), copied while the log is still open, as a kill -9 would leave them.
  */
 class PreallocatedSegmentTest {
 
@@ -74,6 +74,8 @@ class PreallocatedSegmentTest {
         SegmentLog.open(new DiskFiles(crashed.dir), CONFIG, new ArrayList<>()).close();
         assertThat(names(crashed.dir)).as("the stray prepared file is deleted at open")
                 .doesNotContain(SegmentNames.PREPARED);
+        assertThat(names(crashed.dir)).as("so is a deleted segment's file the crash kept from going")
+                .noneMatch(n -> n.endsWith(SegmentNames.DELETED_SUFFIX));
 
         LogFixture recovered = new LogFixture(new DiskFiles(crashed.dir), CONFIG);
         assertThat(recovered.damages).isEmpty();
@@ -206,6 +208,8 @@ class PreallocatedSegmentTest {
             }
         }
         Files.write(copy.resolve(SegmentNames.PREPARED), new byte[]{1, 2, 3});
+        Files.write(copy.resolve(SegmentNames.name(activeBase + 2 * SEGMENT) + SegmentNames.DELETED_SUFFIX),
+                new byte[]{4, 5, 6});
         fixture.log.close();
         return new Crashed(copy, addresses, activeBase, end);
     }
