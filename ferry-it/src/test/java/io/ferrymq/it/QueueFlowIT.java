@@ -16,16 +16,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Queue flow control: a queue whose consumers fall behind pauses its publishers once it holds twice its resident
- * budget (8 MiB by default, so 16 MiB) of messages in memory, and lets them go when it drains; a queue without
+ * Queue flow control: a queue whose consumers fall behind pauses its publishers once it holds 4 MiB of messages in
+ * memory (its resident budget, 8 MiB by default, if that were smaller), and lets them go when it drains to half; a queue without
  * consumers takes whatever comes (the memory alarm guards that case).
  */
 class QueueFlowIT {
 
     static final int MESSAGE_SIZE = 4 * 1024;
-    static final int MESSAGES = 12 * 1024; // 48 MiB: three times the mark
-    /** The mark (16 MiB) plus what socket buffers and one read pass hold: far below all 48 MiB. */
-    static final int PAUSED_BELOW = 9_000;
+    static final int MESSAGES = 12 * 1024; // 48 MiB: twelve times the mark
+    /** The mark (4 MiB) plus what socket buffers and one read pass hold: far below all 48 MiB. */
+    static final int PAUSED_BELOW = 6_000;
 
     @RegisterExtension
     static final FerryBrokerExtension broker = new FerryBrokerExtension();
