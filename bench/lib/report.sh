@@ -95,7 +95,10 @@ report_targets() {
           c50 = v[s, "ferrymq", 8]
           check("d: FerryMQ confirm latency p50 (ms)", (c50 == "-" || c50 == "") ? "-" : c50 / 1000, "<=", 1)
         }
-        if (s ~ /^[abcde]$/) check(s ": broker CPU per message ratio", ratio(v[s, "ferrymq", 13], v[s, "rabbitmq", 13]), "<=", 0.5)
+        if (s ~ /^[abcde]$/) {
+          check(s ": broker CPU per message ratio", ratio(v[s, "ferrymq", 13], v[s, "rabbitmq", 13]), "<=", 0.5)
+          check(s ": broker max RSS ratio", ratio(v[s, "ferrymq", 9], v[s, "rabbitmq", 9]), "<=", 1)
+        }
       }
       check("max RSS over the run, FerryMQ / RabbitMQ", ratio(rss["ferrymq"], rss["rabbitmq"]), "<=", 1)
       printf "targets: %d PASS, %d FAIL\n", pass, fail

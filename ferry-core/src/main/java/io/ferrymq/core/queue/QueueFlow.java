@@ -21,8 +21,8 @@ final class QueueFlow {
      * The most a queue with consumers holds before it pauses its publishers. A backlog only adds latency (a
      * consumer keeping up needs a few ms of messages ready, 4 MiB is 80 ms of scenario a's 50k msg/s), and every
      * message that waits long enough to survive a young collection grows the old generation: with the mark at
-     * 16 MiB scenario a peaked at 198-229 MB resident, with 4 MiB at 131-143 MB, at the same throughput within
-     * this machine's noise (2 MiB cost about 15% of it).
+     * 8 MiB scenario a peaked at 161-200 MB resident, with 4 MiB at 131-143 MB, at the same throughput within
+     * this machine's noise (2 MiB cost about 15% of it; docs/BENCHMARKS.md "Session 6").
      */
     static final long MAX_PAUSE_AT_BYTES = 4L << 20;
 
