@@ -505,7 +505,7 @@ public final class ClassicQueue implements Queue {
         } finally {
             long delta = machine.heldBytes() - before;
             publishCounts();
-            released = flow.update(machine.heldBytes(), machine.consumerCount(), deleted);
+            released = flow.update(machine.heldBytes(), machine.consumerCount(), deleted, delivered, now());
             lock.unlock();
             context.memory().add(delta);
         }
@@ -572,6 +572,7 @@ public final class ClassicQueue implements Queue {
         try {
             return action.get();
         } finally {
+            released = flow.update(machine.heldBytes(), machine.consumerCount(), deleted, delivered, now());
             if (!deleted) {
                 rearm();
             }
@@ -581,7 +582,6 @@ public final class ClassicQueue implements Queue {
             }
             delta = machine.heldBytes() - before;
             publishCounts();
-            released = flow.update(machine.heldBytes(), machine.consumerCount(), deleted);
             lock.unlock();
             context.memory().add(delta);
             if (leaving != null) {
@@ -593,7 +593,7 @@ public final class ClassicQueue implements Queue {
 
     /** Under the lock: one timer, for the earliest deadline. A timer already due sooner stays. */
     private void rearm() {
-        long next = machine.nextDeadline();
+        long next = Math.min(machine.nextDeadline(), flow.recheckAt());
         if (arguments.expires() != QueueArguments.NONE && consumers.isEmpty()) {
             next = Math.min(next, lastUsed + arguments.expires());
         }

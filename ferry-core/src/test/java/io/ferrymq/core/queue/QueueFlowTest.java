@@ -12,17 +12,17 @@ class QueueFlowTest {
     private static final long MIB = 1L << 20;
 
     @Test
-    void pausesAboveFourMibWithConsumersAndLetsGoAtHalf() {
+    void pausesAboveFourMibWhileConsumersDrainAndLetsGoAtHalf() {
         QueueFlow flow = new QueueFlow(8 * MIB);
-        assertThat(flow.update(4 * MIB, 1, false)).isNull();
+        assertThat(flow.update(4 * MIB, 1, false, 1, 0)).isNull();
         assertThat(flow.congested()).as("at the mark, not above it").isFalse();
-        flow.update(4 * MIB + 1, 1, false);
+        flow.update(4 * MIB + 1, 1, false, 2, 10);
         assertThat(flow.congested()).isTrue();
 
         List<String> resumed = new ArrayList<>();
         assertThat(flow.await(() -> resumed.add("publisher"))).isTrue();
-        assertThat(flow.update(2 * MIB + 1, 1, false)).as("still above half").isNull();
-        List<Runnable> released = flow.update(2 * MIB, 1, false);
+        assertThat(flow.update(2 * MIB + 1, 1, false, 3, 20)).as("still above half").isNull();
+        List<Runnable> released = flow.update(2 * MIB, 1, false, 4, 30);
         assertThat(flow.congested()).isFalse();
         released.forEach(Runnable::run);
         assertThat(resumed).containsExactly("publisher");
@@ -31,26 +31,48 @@ class QueueFlowTest {
     @Test
     void aSmallerResidentBudgetIsTheMark() {
         QueueFlow flow = new QueueFlow(MIB);
-        flow.update(MIB + 1, 2, false);
+        flow.update(MIB + 1, 2, false, 1, 0);
         assertThat(flow.congested()).isTrue();
-        flow.update(MIB / 2, 2, false);
+        flow.update(MIB / 2, 2, false, 2, 1);
         assertThat(flow.congested()).isFalse();
+    }
+
+    @Test
+    void consumersThatTakeNothingForASecondLetThePublishersGoUntilTheQueueDrainsToHalf() {
+        QueueFlow flow = new QueueFlow(8 * MIB);
+        flow.update(10 * MIB, 1, false, 5, 1_000);
+        assertThat(flow.congested()).isTrue();
+        assertThat(flow.recheckAt()).isEqualTo(1_000 + QueueFlow.STALL_MILLIS);
+        List<String> resumed = new ArrayList<>();
+        flow.await(() -> resumed.add("publisher"));
+
+        assertThat(flow.update(10 * MIB, 1, false, 5, 1_999)).isNull();
+        List<Runnable> released = flow.update(10 * MIB, 1, false, 5, 2_000);
+        released.forEach(Runnable::run);
+        assertThat(resumed).containsExactly("publisher");
+        assertThat(flow.recheckAt()).isEqualTo(Long.MAX_VALUE);
+
+        flow.update(11 * MIB, 1, false, 6, 3_000);
+        assertThat(flow.congested()).as("a delivery alone does not end the stall").isFalse();
+        flow.update(2 * MIB, 1, false, 7, 3_001);
+        flow.update(5 * MIB, 1, false, 8, 3_002);
+        assertThat(flow.congested()).as("drained to half, then over the mark again").isTrue();
     }
 
     @Test
     void neverPausesWithoutConsumersAndLetsGoWhenTheyLeaveOrTheQueueIsDeleted() {
         QueueFlow flow = new QueueFlow(8 * MIB);
-        flow.update(100 * MIB, 0, false);
+        flow.update(100 * MIB, 0, false, 1, 0);
         assertThat(flow.congested()).isFalse();
         assertThat(flow.await(() -> { })).as("nothing to wait for").isFalse();
 
-        flow.update(100 * MIB, 1, false);
+        flow.update(100 * MIB, 1, false, 2, 1);
         assertThat(flow.congested()).isTrue();
-        flow.update(100 * MIB, 0, false);
+        flow.update(100 * MIB, 0, false, 3, 2);
         assertThat(flow.congested()).isFalse();
 
-        flow.update(100 * MIB, 1, false);
-        flow.update(100 * MIB, 1, true);
+        flow.update(100 * MIB, 1, false, 4, 3);
+        flow.update(100 * MIB, 1, true, 5, 4);
         assertThat(flow.congested()).isFalse();
     }
 }
