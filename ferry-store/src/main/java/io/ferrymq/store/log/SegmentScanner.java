@@ -29,7 +29,12 @@ import java.nio.ByteBuffer;
  */
 final class SegmentScanner {
 
-    private static final int WINDOW_BYTES = 1 << 20;
+    /**
+     * Under half of G1's smallest region (1 MiB), so that the window is an ordinary young allocation: a "humongous"
+     * one goes straight to the old generation and may start a collection, and compaction makes a scanner for each
+     * step it takes.
+     */
+    private static final int WINDOW_BYTES = 256 << 10;
     private static final int HEAD_BYTES = 16;
 
     private final Segment segment;
