@@ -505,7 +505,7 @@ public final class ClassicQueue implements Queue {
         } finally {
             long delta = machine.heldBytes() - before;
             publishCounts();
-            released = flow.update(machine.heldBytes(), machine.consumerCount(), deleted, delivered, now());
+            released = flow.update(machine.heldBytes(), machine.consumerCount(), deleted, machine.leftTotal(), now());
             lock.unlock();
             context.memory().add(delta);
         }
@@ -572,7 +572,7 @@ public final class ClassicQueue implements Queue {
         try {
             return action.get();
         } finally {
-            released = flow.update(machine.heldBytes(), machine.consumerCount(), deleted, delivered, now());
+            released = flow.update(machine.heldBytes(), machine.consumerCount(), deleted, machine.leftTotal(), now());
             if (!deleted) {
                 rearm();
             }

@@ -11,10 +11,13 @@ import java.util.List;
  * budget, if that is smaller) while it has consumers, it asks the publishers that route to it to pause (they stop reading their sockets: TCP pushes back
  * on the client), and lets them go once its consumers have drained it to half that. Without consumers it
  * never asks: a queue filled now to be read later is not slowed (the memory alarm still guards that). Nor while its
- * consumers take nothing: a consumer that stopped reading its socket holds the queue's messages back without
- * draining it, and pausing its publishers would stop them for as long as it stays connected; so a queue that
- * delivered nothing for {@link #STALL_MILLIS} lets its publishers go, and pauses none until it has drained to half
- * the mark. The same
+ * consumers drain nothing: a consumer that stopped reading its socket, or that takes messages and never
+ * acknowledges them, holds the queue's messages without draining it, and pausing its publishers would stop them
+ * for as long as it stays connected; so a queue from which no message left for {@link #STALL_MILLIS} lets its
+ * publishers go, and pauses none until messages leave it again (or it is back at half the mark). Ending the stall
+ * as soon as the queue drains again matters: a consumer that paused for a second (PerfTest's, starved of CPU on
+ * two cores) and then went on slowly otherwise faced a publisher let go for good, and the backlog grew by 50 MB a
+ * second. The same
  * idea as ActiveMQ's producer flow control and RabbitMQ's credit flow, at the queue's memory rather than its
  * process mailbox.
  *
@@ -30,16 +33,16 @@ final class QueueFlow {
      */
     static final long MAX_PAUSE_AT_BYTES = 4L << 20;
 
-    /** How long a queue may deliver nothing before its consumers count as stalled rather than slow. */
+    /** How long no message may leave a queue before its consumers count as stalled rather than slow. */
     static final long STALL_MILLIS = 1000;
 
     private final long pauseAt;
     private final long resumeAt;
     private final List<Runnable> waiting = new ArrayList<>();
     private volatile boolean congested;
-    private long seenDeliveries = -1;
+    private long seenDrained = -1;
     private long progressAt;
-    /** Let go because its consumers stalled: no pause until the queue is back at half the mark. */
+    /** Let go because its consumers stalled: no pause until messages leave the queue again. */
     private boolean stalled;
 
     /** @param residentBytes the queue's resident budget: pause above it (at most the maximum), resume at half */
@@ -70,16 +73,17 @@ final class QueueFlow {
      * After every change to the queue: returns the publishers to let go now (to run once the lock is released), or
      * null.
      *
-     * @param deliveries how many deliveries the queue has made so far (any monotonic count)
+     * @param drained    how many messages have left the queue for good so far (any monotonic count)
      * @param now        the queue's clock, in milliseconds
      */
-    List<Runnable> update(long heldBytes, int consumers, boolean deleted, long deliveries, long now) {
-        if (deliveries != seenDeliveries) {
-            seenDeliveries = deliveries;
+    List<Runnable> update(long heldBytes, int consumers, boolean deleted, long drained, long now) {
+        boolean draining = drained != seenDrained;
+        if (draining) {
+            seenDrained = drained;
             progressAt = now;
         }
         boolean active = !deleted && consumers > 0;
-        if (stalled && (!active || heldBytes <= resumeAt)) {
+        if (stalled && (!active || heldBytes <= resumeAt || draining)) {
             stalled = false;
         }
         if (!congested) {

@@ -94,6 +94,8 @@ public final class QueueMachine {
     private long nextDeliveryId = 1;
     /** Body bytes of the ready, waiting and unacknowledged entries, in memory or not. */
     private long messageBytes;
+    /** Messages that have left the queue for good (acknowledged, delivered without ack, dropped): its drain. */
+    private long left;
     private boolean hadConsumers;
     private boolean dispatchCutShort;
     private QueueEntry lastEnqueued;
@@ -539,6 +541,7 @@ public final class QueueMachine {
         Group group = groups == null ? null : groups.of(entry);
         if (consumer.noAck()) {
             messageBytes -= entry.size();
+            left++;
             if (group != null) {
                 groups.leave(entry);
             }
@@ -568,6 +571,7 @@ public final class QueueMachine {
 
     private void drop(QueueEntry entry, DropReason reason, List<QueueEffect> effects) {
         messageBytes -= entry.size();
+        left++;
         if (groups != null) {
             groups.leave(entry);
         }
@@ -638,6 +642,11 @@ public final class QueueMachine {
     /** Body bytes of the ready, waiting and unacknowledged entries held in memory (not those paged out). */
     public long heldBytes() {
         return messageBytes - ready.pagedBytes() - (groups == null ? 0 : groups.parkedPagedBytes());
+    }
+
+    /** How many messages have left the queue for good so far: grows while its consumers drain it. */
+    public long leftTotal() {
+        return left;
     }
 
     /** Body bytes of the ready, waiting and unacknowledged entries, in memory or in the store. */

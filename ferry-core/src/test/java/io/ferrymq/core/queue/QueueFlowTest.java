@@ -38,7 +38,7 @@ class QueueFlowTest {
     }
 
     @Test
-    void consumersThatTakeNothingForASecondLetThePublishersGoUntilTheQueueDrainsToHalf() {
+    void consumersThatDrainNothingForASecondLetThePublishersGoUntilMessagesLeaveAgain() {
         QueueFlow flow = new QueueFlow(8 * MIB);
         flow.update(10 * MIB, 1, false, 5, 1_000);
         assertThat(flow.congested()).isTrue();
@@ -52,11 +52,22 @@ class QueueFlowTest {
         assertThat(resumed).containsExactly("publisher");
         assertThat(flow.recheckAt()).isEqualTo(Long.MAX_VALUE);
 
-        flow.update(11 * MIB, 1, false, 6, 3_000);
-        assertThat(flow.congested()).as("a delivery alone does not end the stall").isFalse();
-        flow.update(2 * MIB, 1, false, 7, 3_001);
-        flow.update(5 * MIB, 1, false, 8, 3_002);
-        assertThat(flow.congested()).as("drained to half, then over the mark again").isTrue();
+        flow.update(30 * MIB, 1, false, 5, 3_000);
+        assertThat(flow.congested()).as("still nothing left the queue: the publishers stay free").isFalse();
+        flow.update(31 * MIB, 1, false, 6, 3_001);
+        assertThat(flow.congested()).as("draining again, slowly: over the mark, so paused again").isTrue();
+        assertThat(flow.recheckAt()).isEqualTo(3_001 + QueueFlow.STALL_MILLIS);
+    }
+
+    @Test
+    void aStallEndsAtHalfTheMarkToo() {
+        QueueFlow flow = new QueueFlow(8 * MIB);
+        flow.update(10 * MIB, 1, false, 5, 0);
+        flow.update(10 * MIB, 1, false, 5, QueueFlow.STALL_MILLIS);
+        assertThat(flow.congested()).isFalse();
+        flow.update(2 * MIB, 1, false, 5, QueueFlow.STALL_MILLIS + 1);
+        flow.update(5 * MIB, 1, false, 5, QueueFlow.STALL_MILLIS + 2);
+        assertThat(flow.congested()).as("shrunk to half (a consumer left, a purge), then over the mark").isTrue();
     }
 
     @Test
