@@ -16,7 +16,7 @@ import java.util.List;
  * for as long as it stays connected; so a queue from which no message left for {@link #STALL_MILLIS} lets its
  * publishers go, and pauses none until messages leave it again (or it is back at half the mark). Ending the stall
  * as soon as the queue drains again matters: a consumer that paused for a second (PerfTest's, starved of CPU on
- * two cores) and then went on slowly otherwise faced a publisher let go for good, and the backlog grew by 50 MB a
+ * two cores) and then went on slowly otherwise faced a publisher let go for good, and the backlog grew by 100 MB a
  * second. The same
  * idea as ActiveMQ's producer flow control and RabbitMQ's credit flow, at the queue's memory rather than its
  * process mailbox.
